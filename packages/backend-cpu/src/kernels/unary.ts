@@ -1,0 +1,32 @@
+import type { KernelConfig, UnaryOpName } from '@internimage/core';
+import { asCpu } from '../cpu_backend.js';
+import { erf, geluErf, geluTanh, sigmoid } from '../math.js';
+
+const FNS: Record<UnaryOpName, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  relu: (x) => (x !== x ? NaN : Math.max(x, 0)),
+  gelu: geluErf,
+  geluTanh,
+  sigmoid,
+  silu: (x) => x * sigmoid(x),
+  tanh: Math.tanh,
+  erf,
+};
+
+export const unaryConfig: KernelConfig<'Unary'> = {
+  kernelName: 'Unary',
+  backendName: 'cpu',
+  kernelFunc: ({ inputs: { x }, attrs: { op }, backend }) => {
+    const cpu = asCpu(backend);
+    const xv = cpu.values(x);
+    const { info, out } = cpu.alloc(x.shape, x.dtype);
+    const f = FNS[op];
+    for (let i = 0; i < xv.length; i++) out[i] = f(xv[i]!);
+    return info;
+  },
+};

@@ -1,0 +1,128 @@
+// Every kernel's inputs and attributes, declared once. Ops in core resolve and validate user arguments into these
+// attrs (geometry included), so every backend receives the same fully computed description.
+import type { TensorInfo } from './backend.js';
+import type { DType } from './dtypes.js';
+
+export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow';
+export type UnaryOpName =
+  | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'relu' | 'gelu' | 'geluTanh' | 'sigmoid' | 'silu' | 'tanh'
+  | 'erf';
+export type ReduceOpName = 'sum' | 'mean' | 'max' | 'min';
+export type DataFormat = 'NCHW' | 'NHWC';
+
+export interface BinaryAttrs {
+  op: BinaryOpName;
+  /** Broadcast result shape of a and b. */
+  outShape: number[];
+}
+
+export interface ReduceAttrs {
+  op: ReduceOpName;
+  /** Sorted, unique, non-negative. */
+  axes: number[];
+  keepDims: boolean;
+}
+
+export interface MatMulAttrs {
+  transposeA: boolean;
+  transposeB: boolean;
+  /** Broadcast batch shape followed by [M, N]. */
+  outShape: number[];
+}
+
+/** Resolved geometry of a 2-D convolution. Weight layout is always OIHW `[outChannels, inChannels/groups, kH, kW]`. */
+export interface Conv2DInfo {
+  dataFormat: DataFormat;
+  batch: number;
+  inChannels: number;
+  inH: number;
+  inW: number;
+  outChannels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  outShape: number[];
+}
+
+export interface Pool2DInfo {
+  dataFormat: DataFormat;
+  batch: number;
+  channels: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  /** PyTorch's count_include_pad: zero padding counts in the divisor. */
+  countIncludePad: boolean;
+  outShape: number[];
+}
+
+/** DCNv3 core operator (internimage-spec.md §2.3). value `[N,H,W,G·D]`, offset `[N,Ho,Wo,G·P·2]`, mask `[N,Ho,Wo,G·P]`. */
+export interface DCNv3Info {
+  batch: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  group: number;
+  groupChannels: number;
+  offsetScale: number;
+  removeCenter: boolean;
+  /** Sampling points per group: kernelH·kernelW, minus one with removeCenter. */
+  points: number;
+  outShape: number[];
+}
+
+type T = TensorInfo;
+
+export interface KernelSpec {
+  Binary: { inputs: { a: T; b: T }; attrs: BinaryAttrs };
+  Unary: { inputs: { x: T }; attrs: { op: UnaryOpName } };
+  Reduce: { inputs: { x: T }; attrs: ReduceAttrs };
+  ArgMax: { inputs: { x: T }; attrs: { axis: number; keepDims: boolean } };
+  Softmax: { inputs: { x: T }; attrs: { axis: number } };
+  /** Over the last axis; weight and bias have the last axis' length. */
+  LayerNorm: { inputs: { x: T; weight?: T; bias?: T }; attrs: { eps: number } };
+  /** Inference form with running statistics, per channel along `channelAxis`. */
+  BatchNorm: {
+    inputs: { x: T; mean: T; variance: T; weight?: T; bias?: T };
+    attrs: { eps: number; channelAxis: number };
+  };
+  MatMul: { inputs: { a: T; b: T }; attrs: MatMulAttrs };
+  /** y = x·Wᵀ + b over the last axis of x; weight `[out, in]` as in PyTorch. */
+  Linear: { inputs: { x: T; weight: T; bias?: T }; attrs: Record<string, never> };
+  Conv2D: { inputs: { x: T; weight: T; bias?: T }; attrs: Conv2DInfo };
+  AvgPool2D: { inputs: { x: T }; attrs: Pool2DInfo };
+  /** NCHW: out[n, c, y·r+i, x·r+j] = in[n, c·r²+i·r+j, y, x]. */
+  PixelShuffle: { inputs: { x: T }; attrs: { upscale: number } };
+  Transpose: { inputs: { x: T }; attrs: { perm: number[] } };
+  Slice: { inputs: { x: T }; attrs: { begin: number[]; size: number[] } };
+  Concat: { inputs: { xs: T[] }; attrs: { axis: number } };
+  Pad: { inputs: { x: T }; attrs: { paddings: Array<[number, number]>; value: number } };
+  Cast: { inputs: { x: T }; attrs: { dtype: DType } };
+  DCNv3: { inputs: { value: T; offset: T; mask: T }; attrs: DCNv3Info };
+}
+
+export type KernelName = keyof KernelSpec;

@@ -1,0 +1,38 @@
+// The backends the shared suites run against. A new backend package adds one line here; a backend that cannot run
+// on this machine is reported as skipped with its reason, never silently passed.
+import { setBackend } from '@internimage/core';
+
+export interface BackendCandidate {
+  /** Name given to setBackend(). */
+  name: string;
+  /** Imports the package that registers the backend. */
+  load: () => Promise<unknown>;
+}
+
+export const CANDIDATES: readonly BackendCandidate[] = [
+  { name: 'cpu', load: () => import('@internimage/backend-cpu') },
+];
+
+export type BackendStatus = { name: string; available: true } | { name: string; available: false; reason: string };
+
+let probed: Promise<BackendStatus[]> | undefined;
+
+/** Loads and initialises every candidate once per process; prints the reason for each one that cannot run. */
+export function probeBackends(): Promise<BackendStatus[]> {
+  probed ??= (async () => {
+    const out: BackendStatus[] = [];
+    for (const c of CANDIDATES) {
+      try {
+        await c.load();
+        await setBackend(c.name);
+        out.push({ name: c.name, available: true });
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        console.log(`backend '${c.name}' skipped: ${reason}`);
+        out.push({ name: c.name, available: false, reason });
+      }
+    }
+    return out;
+  })();
+  return probed;
+}
