@@ -182,9 +182,12 @@ export class Engine {
       if (result instanceof Promise) {
         throw new Error('tidy: the function returned a Promise; tidy only tracks synchronous work');
       }
-    } finally {
+    } catch (e) {
       this.scopes.pop();
+      for (const t of scope) if (!t.kept) this.disposeTensor(t);
+      throw e;
     }
+    this.scopes.pop();
     const keepSet = new Set<Tensor>();
     collectTensors(result, keepSet);
     for (const t of scope) if (!keepSet.has(t) && !t.kept) this.disposeTensor(t);
