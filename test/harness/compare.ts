@@ -1,15 +1,5 @@
+import { relativeL2Error } from '@internimage/core';
 import type { TypedArray } from '@internimage/core';
-
-/** ‖actual − expected‖₂ / ‖expected‖₂ (absolute norm when expected is all zeros). */
-export function relL2(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let diff = 0;
-  let ref = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff += (actual[i]! - expected[i]!) ** 2;
-    ref += expected[i]! ** 2;
-  }
-  return ref === 0 ? Math.sqrt(diff) : Math.sqrt(diff / ref);
-}
 
 /** Null when `actual` matches; otherwise a message saying what differs. NaN anywhere in actual is a failure. */
 export function mismatch(actual: TypedArray, expected: ArrayLike<number>, tolerance: number): string | null {
@@ -21,6 +11,6 @@ export function mismatch(actual: TypedArray, expected: ArrayLike<number>, tolera
     if (!Number.isFinite(e) && a !== e && !(Number.isNaN(a) && Number.isNaN(e))) return `element ${i} is ${a}, expected ${e}`;
   }
   const finite = (xs: ArrayLike<number>) => Array.from(xs, (v, i) => (Number.isFinite(expected[i]!) ? v : 0));
-  const err = relL2(finite(actual), finite(expected));
+  const err = relativeL2Error(finite(actual), finite(expected));
   return err <= tolerance ? null : `relative L2 error ${err.toExponential(3)} > tolerance ${tolerance}`;
 }

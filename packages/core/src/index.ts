@@ -46,3 +46,4 @@ export const memory = () => engine.memory();
 export function dispose(...tensors: Array<Tensor | undefined>): void {
   for (const t of tensors) t?.dispose();
 }
+export { relativeL2Error } from './compare.js';
