@@ -1,4 +1,6 @@
-import type { Backend, BackendMemory, DataId, DType, TensorInfo, TypedArray } from '@internimage/core';
+import type {
+  Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray,
+} from '@internimage/core';
 import { allocTyped, sizeOf } from '@internimage/core';
 
 /** Value written into fresh outputs so that an element a kernel forgets to write shows up (NaN for floats). */
@@ -71,4 +73,12 @@ export class CpuBackend implements Backend {
 export function asCpu(backend: Backend): CpuBackend {
   if (!(backend instanceof CpuBackend)) throw new Error(`cpu kernel called with backend '${backend.name}'`);
   return backend;
+}
+
+/** A cpu kernel config: `fn` receives the kernel's typed args and the cpu backend. */
+export function cpuKernel<K extends KernelName>(
+  kernelName: K,
+  fn: (args: KernelArgs<K>, cpu: CpuBackend) => TensorInfo,
+): KernelConfig<K> {
+  return { kernelName, backendName: 'cpu', kernelFunc: (args) => fn(args, asCpu(args.backend)) };
 }

@@ -30,14 +30,12 @@ export interface MatMulAttrs {
   outShape: number[];
 }
 
-/** Resolved geometry of a 2-D convolution. Weight layout is always OIHW `[outChannels, inChannels/groups, kH, kW]`. */
-export interface Conv2DInfo {
+/** Resolved geometry of a sliding 2-D window (convolution or pooling) over an NCHW or NHWC image. */
+export interface Window2DInfo {
   dataFormat: DataFormat;
   batch: number;
-  inChannels: number;
   inH: number;
   inW: number;
-  outChannels: number;
   outH: number;
   outW: number;
   kH: number;
@@ -46,29 +44,22 @@ export interface Conv2DInfo {
   strideW: number;
   padTop: number;
   padLeft: number;
-  dilationH: number;
-  dilationW: number;
-  groups: number;
   outShape: number[];
 }
 
-export interface Pool2DInfo {
-  dataFormat: DataFormat;
-  batch: number;
+/** Weight layout is always OIHW `[outChannels, inChannels/groups, kH, kW]`. */
+export interface Conv2DInfo extends Window2DInfo {
+  inChannels: number;
+  outChannels: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+}
+
+export interface Pool2DInfo extends Window2DInfo {
   channels: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
   /** PyTorch's count_include_pad: zero padding counts in the divisor. */
   countIncludePad: boolean;
-  outShape: number[];
 }
 
 /** DCNv3 core operator (internimage-spec.md §2.3). value `[N,H,W,G·D]`, offset `[N,Ho,Wo,G·P·2]`, mask `[N,Ho,Wo,G·P]`. */

@@ -1,27 +1,21 @@
-import type { KernelConfig } from '@internimage/core';
 import { lines } from '../along_axis.js';
-import { asCpu } from '../cpu_backend.js';
+import { cpuKernel } from '../cpu_backend.js';
 
-export const batchNormConfig: KernelConfig<'BatchNorm'> = {
-  kernelName: 'BatchNorm',
-  backendName: 'cpu',
-  kernelFunc: ({ inputs: { x, mean, variance, weight, bias }, attrs: { eps, channelAxis }, backend }) => {
-    const cpu = asCpu(backend);
-    const xv = cpu.floats(x);
-    const mv = cpu.floats(mean);
-    const vv = cpu.floats(variance);
-    const w = weight && cpu.floats(weight);
-    const b = bias && cpu.floats(bias);
-    const { outer, length: channels, inner } = lines(x.shape, channelAxis);
-    const { info, out } = cpu.allocFloat(x.shape);
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < channels; c++) {
-        const scale = (w ? w[c]! : 1) / Math.sqrt(vv[c]! + eps);
-        const shift = (b ? b[c]! : 0) - mv[c]! * scale;
-        const base = (o * channels + c) * inner;
-        for (let i = 0; i < inner; i++) out[base + i] = xv[base + i]! * scale + shift;
-      }
+export const batchNormConfig = cpuKernel('BatchNorm', ({ inputs: { x, mean, variance, weight, bias }, attrs: { eps, channelAxis } }, cpu) => {
+  const xv = cpu.floats(x);
+  const mv = cpu.floats(mean);
+  const vv = cpu.floats(variance);
+  const w = weight && cpu.floats(weight);
+  const b = bias && cpu.floats(bias);
+  const { outer, length: channels, inner } = lines(x.shape, channelAxis);
+  const { info, out } = cpu.allocFloat(x.shape);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const scale = (w ? w[c]! : 1) / Math.sqrt(vv[c]! + eps);
+      const shift = (b ? b[c]! : 0) - mv[c]! * scale;
+      const base = (o * channels + c) * inner;
+      for (let i = 0; i < inner; i++) out[base + i] = xv[base + i]! * scale + shift;
     }
-    return info;
-  },
-};
+  }
+  return info;
+});

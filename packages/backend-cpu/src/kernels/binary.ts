@@ -1,6 +1,6 @@
-import type { BinaryOpName, KernelConfig } from '@internimage/core';
+import type { BinaryOpName } from '@internimage/core';
 import { broadcastStrides } from '@internimage/core';
-import { asCpu } from '../cpu_backend.js';
+import { cpuKernel } from '../cpu_backend.js';
 import { walk } from '../strided.js';
 
 const FNS: Record<BinaryOpName, (a: number, b: number) => number> = {
@@ -14,18 +14,13 @@ const FNS: Record<BinaryOpName, (a: number, b: number) => number> = {
   pow: (a, b) => Math.pow(a, b),
 };
 
-export const binaryConfig: KernelConfig<'Binary'> = {
-  kernelName: 'Binary',
-  backendName: 'cpu',
-  kernelFunc: ({ inputs: { a, b }, attrs: { op, outShape }, backend }) => {
-    const cpu = asCpu(backend);
-    const av = cpu.values(a);
-    const bv = cpu.values(b);
-    const { info, out } = cpu.alloc(outShape, a.dtype);
-    const f = FNS[op];
-    walk(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)], (i, [oa, ob]) => {
-      out[i] = f(av[oa!]!, bv[ob!]!);
-    });
-    return info;
-  },
-};
+export const binaryConfig = cpuKernel('Binary', ({ inputs: { a, b }, attrs: { op, outShape } }, cpu) => {
+  const av = cpu.values(a);
+  const bv = cpu.values(b);
+  const { info, out } = cpu.alloc(outShape, a.dtype);
+  const f = FNS[op];
+  walk(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)], (i, [oa, ob]) => {
+    out[i] = f(av[oa!]!, bv[ob!]!);
+  });
+  return info;
+});

@@ -1,24 +1,18 @@
-import type { KernelConfig } from '@internimage/core';
-import { asCpu } from '../cpu_backend.js';
+import { cpuKernel } from '../cpu_backend.js';
 
-export const linearConfig: KernelConfig<'Linear'> = {
-  kernelName: 'Linear',
-  backendName: 'cpu',
-  kernelFunc: ({ inputs: { x, weight, bias }, backend }) => {
-    const cpu = asCpu(backend);
-    const xv = cpu.floats(x);
-    const wv = cpu.floats(weight);
-    const bv = bias && cpu.floats(bias);
-    const [outF, inF] = weight.shape as [number, number];
-    const rows = inF === 0 ? x.shape.slice(0, -1).reduce((p, d) => p * d, 1) : xv.length / inF;
-    const { info, out } = cpu.allocFloat([...x.shape.slice(0, -1), outF]);
-    for (let r = 0; r < rows; r++) {
-      for (let o = 0; o < outF; o++) {
-        let acc = bv ? bv[o]! : 0;
-        for (let i = 0; i < inF; i++) acc += xv[r * inF + i]! * wv[o * inF + i]!;
-        out[r * outF + o] = acc;
-      }
+export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias } }, cpu) => {
+  const xv = cpu.floats(x);
+  const wv = cpu.floats(weight);
+  const bv = bias && cpu.floats(bias);
+  const [outF, inF] = weight.shape as [number, number];
+  const rows = inF === 0 ? x.shape.slice(0, -1).reduce((p, d) => p * d, 1) : xv.length / inF;
+  const { info, out } = cpu.allocFloat([...x.shape.slice(0, -1), outF]);
+  for (let r = 0; r < rows; r++) {
+    for (let o = 0; o < outF; o++) {
+      let acc = bv ? bv[o]! : 0;
+      for (let i = 0; i < inF; i++) acc += xv[r * inF + i]! * wv[o * inF + i]!;
+      out[r * outF + o] = acc;
     }
-    return info;
-  },
-};
+  }
+  return info;
+});

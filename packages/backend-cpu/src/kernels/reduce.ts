@@ -1,6 +1,6 @@
-import type { KernelConfig, ReduceOpName } from '@internimage/core';
+import type { ReduceOpName } from '@internimage/core';
 import { stridesOf } from '@internimage/core';
-import { asCpu } from '../cpu_backend.js';
+import { cpuKernel } from '../cpu_backend.js';
 import { walk } from '../strided.js';
 
 const INIT: Record<ReduceOpName, number> = { sum: 0, mean: 0, max: -Infinity, min: Infinity };
@@ -11,26 +11,21 @@ const STEP: Record<ReduceOpName, (acc: number, v: number) => number> = {
   min: (acc, v) => (v < acc || v !== v ? v : acc),
 };
 
-export const reduceConfig: KernelConfig<'Reduce'> = {
-  kernelName: 'Reduce',
-  backendName: 'cpu',
-  kernelFunc: ({ inputs: { x }, attrs: { op, axes, keepDims }, backend }) => {
-    const cpu = asCpu(backend);
-    const xv = cpu.values(x);
-    const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const keptStrides = stridesOf(kept);
-    // Each input element adds into the output slot found by dropping the reduced coordinates.
-    const toOut = x.shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]!));
-    const outSize = kept.reduce((a, b) => a * b, 1);
-    const acc = new Float64Array(outSize).fill(INIT[op]);
-    const step = STEP[op];
-    walk(x.shape, [toOut], (i, [o]) => {
-      acc[o!] = step(acc[o!]!, xv[i]!);
-    });
-    const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
-    const outShape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
-    const { info, out } = cpu.alloc(outShape, x.dtype);
-    for (let i = 0; i < outSize; i++) out[i] = op === 'mean' ? acc[i]! / count : acc[i]!;
-    return info;
-  },
-};
+export const reduceConfig = cpuKernel('Reduce', ({ inputs: { x }, attrs: { op, axes, keepDims } }, cpu) => {
+  const xv = cpu.values(x);
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const keptStrides = stridesOf(kept);
+  // Each input element adds into the output slot found by dropping the reduced coordinates.
+  const toOut = x.shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]!));
+  const outSize = kept.reduce((a, b) => a * b, 1);
+  const acc = new Float64Array(outSize).fill(INIT[op]);
+  const step = STEP[op];
+  walk(x.shape, [toOut], (i, [o]) => {
+    acc[o!] = step(acc[o!]!, xv[i]!);
+  });
+  const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
+  const outShape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
+  const { info, out } = cpu.alloc(outShape, x.dtype);
+  for (let i = 0; i < outSize; i++) out[i] = op === 'mean' ? acc[i]! / count : acc[i]!;
+  return info;
+});

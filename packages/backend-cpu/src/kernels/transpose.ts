@@ -1,20 +1,14 @@
-import type { KernelConfig } from '@internimage/core';
 import { stridesOf } from '@internimage/core';
-import { asCpu } from '../cpu_backend.js';
+import { cpuKernel } from '../cpu_backend.js';
 import { walk } from '../strided.js';
 
-export const transposeConfig: KernelConfig<'Transpose'> = {
-  kernelName: 'Transpose',
-  backendName: 'cpu',
-  kernelFunc: ({ inputs: { x }, attrs: { perm }, backend }) => {
-    const cpu = asCpu(backend);
-    const xv = cpu.values(x);
-    const inStrides = stridesOf(x.shape);
-    const outShape = perm.map((p) => x.shape[p]!);
-    const { info, out } = cpu.alloc(outShape, x.dtype);
-    walk(outShape, [perm.map((p) => inStrides[p]!)], (i, [src]) => {
-      out[i] = xv[src!]!;
-    });
-    return info;
-  },
-};
+export const transposeConfig = cpuKernel('Transpose', ({ inputs: { x }, attrs: { perm } }, cpu) => {
+  const xv = cpu.values(x);
+  const inStrides = stridesOf(x.shape);
+  const outShape = perm.map((p) => x.shape[p]!);
+  const { info, out } = cpu.alloc(outShape, x.dtype);
+  walk(outShape, [perm.map((p) => inStrides[p]!)], (i, [src]) => {
+    out[i] = xv[src!]!;
+  });
+  return info;
+});

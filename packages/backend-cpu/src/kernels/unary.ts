@@ -1,5 +1,5 @@
-import type { KernelConfig, UnaryOpName } from '@internimage/core';
-import { asCpu } from '../cpu_backend.js';
+import type { UnaryOpName } from '@internimage/core';
+import { cpuKernel } from '../cpu_backend.js';
 import { erf, geluErf, geluTanh, sigmoid } from '../math.js';
 
 const FNS: Record<UnaryOpName, (x: number) => number> = {
@@ -18,15 +18,10 @@ const FNS: Record<UnaryOpName, (x: number) => number> = {
   erf,
 };
 
-export const unaryConfig: KernelConfig<'Unary'> = {
-  kernelName: 'Unary',
-  backendName: 'cpu',
-  kernelFunc: ({ inputs: { x }, attrs: { op }, backend }) => {
-    const cpu = asCpu(backend);
-    const xv = cpu.values(x);
-    const { info, out } = cpu.alloc(x.shape, x.dtype);
-    const f = FNS[op];
-    for (let i = 0; i < xv.length; i++) out[i] = f(xv[i]!);
-    return info;
-  },
-};
+export const unaryConfig = cpuKernel('Unary', ({ inputs: { x }, attrs: { op } }, cpu) => {
+  const xv = cpu.values(x);
+  const { info, out } = cpu.alloc(x.shape, x.dtype);
+  const f = FNS[op];
+  for (let i = 0; i < xv.length; i++) out[i] = f(xv[i]!);
+  return info;
+});
