@@ -1,0 +1,12 @@
+export type { InternImageConfig, VariantName } from './config.js';
+export { VARIANTS, configFromOfficial, validateConfig, variantConfig } from './config.js';
+export type { Init, ParamOptions, ParamSpec } from './params.js';
+export { countParameters, parameterSpecs } from './params.js';
+export { Rng, initWeights } from './init.js';
+export type { LoadOptions, WeightSource } from './weights.js';
+export { WeightLoadError, loadWeights } from './weights.js';
+export type { FeatureOptions, FromWeightsOptions, ModelOptions } from './model.js';
+export { InternImage } from './model.js';
+export type { DCNv3ModuleOptions } from './layers/dcnv3_module.js';
+export { DCNv3Module } from './layers/dcnv3_module.js';
+export { ParamsView } from './layers/params_view.js';
