@@ -10,3 +10,5 @@ export { InternImage } from './model.js';
 export type { DCNv3ModuleOptions } from './layers/dcnv3_module.js';
 export { DCNv3Module } from './layers/dcnv3_module.js';
 export { ParamsView } from './layers/params_view.js';
+export type { CaseResult, FixtureCase, RunOptions } from './fixtures/run_case.js';
+export { DEFAULT_TOLERANCE, readManifest, runFixtureCase } from './fixtures/run_case.js';

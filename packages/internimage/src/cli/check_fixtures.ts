@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getBackend } from '@internimage/core';
+import type { CaseResult } from '../fixtures/run_case.js';
+import { readManifest, runFixtureCase } from '../fixtures/run_case.js';
+import { useBackend } from './backends.js';
+
+export const CHECK_FIXTURES_USAGE = `internimage check-fixtures <dir> [--backend <name>] [--images <dir>] [--tolerance <x>] [--json]
+
+Runs every case of <dir>/manifest.json (kinds dcnv3_core, dcnv3_module, model, preprocess) on the chosen backend
+and prints the relative L2 error of every output. Exits 0 only when every case passes.
+  --backend <name>   backend to run on (default cpu)
+  --images <dir>     where preprocess cases find their images (default <dir>/../../images)
+  --tolerance <x>    accept relative L2 errors up to x for every kind (default: 1e-5 operator and module, 1e-4 model)
+  --json             print one JSON object {"cases": [{file, kind, outputs, pass}], "passed", "failed"}`;
+
+const fmtErr = (e: number) => (Number.isNaN(e) ? 'NaN' : e.toExponential(2));
+
+export async function checkFixtures(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      backend: { type: 'string', default: 'cpu' },
+      images: { type: 'string' },
+      tolerance: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one fixture directory, got ${positionals.length}`);
+  const dir = resolve(positionals[0]!);
+  const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
+  if (tolerance !== undefined && !(tolerance >= 0)) throw new UsageError(`--tolerance must be a non-negative number, got '${values.tolerance}'`);
+  const cases = readManifest(dir);
+  await useBackend(values.backend!);
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const r = await runFixtureCase(dir, c, { tolerance });
+    results.push(r);
+    if (!values.json) {
+      const errs = Object.entries(r.outputs).map(([k, e]) => `${k} ${fmtErr(e)}`).join('  ');
+      console.log(`${r.pass ? 'pass' : 'FAIL'}  ${r.kind.padEnd(12)} ${r.file.padEnd(42)} ${errs}`);
+      for (const n of r.notes) console.log(`      ${n}`);
+    }
+  }
+  const passed = results.filter((r) => r.pass).length;
+  const failed = results.length - passed;
+  if (values.json) {
+    const cases = results.map(({ file, kind, outputs, pass }) => ({ file, kind, outputs, pass }));
+    console.log(JSON.stringify({ cases, passed, failed }));
+  } else {
+    console.log(`${passed} passed, ${failed} failed (backend ${getBackend()})`);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+export class UsageError extends Error {}

@@ -1,0 +1,38 @@
+import { CHECK_FIXTURES_USAGE, UsageError, checkFixtures } from './check_fixtures.js';
+
+const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
+  'check-fixtures': { usage: CHECK_FIXTURES_USAGE, run: checkFixtures },
+};
+
+const USAGE = `usage: internimage <command> [options]
+
+commands:
+${Object.values(COMMANDS).map((c) => `  ${c.usage.split('\n')[0]}`).join('\n')}
+
+Run 'internimage <command> --help' for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`internimage: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`internimage ${name}: ${e instanceof Error ? e.message : String(e)}${usage ? `\n\n${command.usage}` : ''}`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
