@@ -1,0 +1,67 @@
+// The `internimage` command as a user runs it (the compiled CLI behind the package's bin).
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { fixturePath } from './harness/fixtures.js';
+
+const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+};
+
+test('check-fixtures --json passes every bundled case and exits 0', async (t) => {
+  const { code, stdout } = await run('check-fixtures', fixturePath('internimage'), '--json');
+  const report = JSON.parse(stdout) as { cases: Array<{ file: string; kind: string; outputs: Record<string, number>; pass: boolean }>; passed: number; failed: number };
+  t.is(code, 0);
+  t.is(report.failed, 0);
+  t.is(report.passed, report.cases.length);
+  const model = report.cases.find((c) => c.file === 'model_tiny_h.safetensors')!;
+  t.deepEqual(Object.keys(model.outputs), ['logits', 'features.0', 'features.1', 'features.2', 'features.3']);
+  t.true(model.outputs.logits! < 1e-4);
+});
+
+test('check-fixtures reports unknown kinds and missing files as failed, and exits 1', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fixtures-'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
+    cases: [{ kind: 'dcnv4_core', file: 'x.safetensors' }, { kind: 'dcnv3_core', file: 'missing.safetensors' }],
+  }));
+  const json = await run('check-fixtures', dir, '--json');
+  t.is(json.code, 1);
+  t.deepEqual(JSON.parse(json.stdout), {
+    cases: [
+      { file: 'x.safetensors', kind: 'dcnv4_core', outputs: {}, pass: false },
+      { file: 'missing.safetensors', kind: 'dcnv3_core', outputs: {}, pass: false },
+    ],
+    passed: 0,
+    failed: 2,
+  });
+  const text = await run('check-fixtures', dir);
+  t.regex(text.stdout, /unknown case kind 'dcnv4_core'/);
+  t.regex(text.stdout, /file not found: .*missing\.safetensors/);
+  t.regex(text.stdout, /0 passed, 2 failed \(backend cpu\)/);
+});
+
+test('usage errors exit 2 with a message', async (t) => {
+  const noDir = await run('check-fixtures');
+  t.is(noDir.code, 2);
+  t.regex(noDir.stderr, /expected exactly one fixture directory, got 0/);
+  const badBackend = await run('check-fixtures', fixturePath('internimage'), '--backend', 'quantum');
+  t.is(badBackend.code, 2);
+  t.regex(badBackend.stderr, /unknown backend 'quantum' \(known: cpu\)/);
+  const unknown = await run('frobnicate');
+  t.is(unknown.code, 2);
+  t.regex(unknown.stderr, /unknown command 'frobnicate'/);
+  const badFlag = await run('check-fixtures', '.', '--fast');
+  t.is(badFlag.code, 2);
+  t.regex(badFlag.stderr, /Unknown option '--fast'/);
+});
