@@ -20,9 +20,9 @@ export * from './ops/conv_pool.js';
 export * from './ops/shape_ops.js';
 export * from './ops/dcnv3.js';
 export { fromNdarray, toNdarray } from './ndarray.js';
-export { MAX_HEADER_BYTES, SafetensorsFile, readSafetensors, writeSafetensors } from './io/safetensors.js';
-export type { RawTensor, SafetensorsEntry, SafetensorsInput, StoredAs } from './io/safetensors.js';
-export { readSafetensorsFile, writeSafetensorsFile } from './io/safetensors_file.js';
+export { MAX_HEADER_BYTES, SafetensorsFile, readSafetensors, safetensorsHeader, writeSafetensors } from './io/safetensors.js';
+export type { RawTensor, SafetensorsEntry, SafetensorsInput, StoredAs, StoredTensor } from './io/safetensors.js';
+export { readSafetensorsFile, streamSafetensorsFile, writeSafetensorsFile } from './io/safetensors_file.js';
 
 import { engine } from './engine.js';
 import type { BackendFactory } from './backend.js';
@@ -47,3 +47,11 @@ export function dispose(...tensors: Array<Tensor | undefined>): void {
   for (const t of tensors) t?.dispose();
 }
 export { relativeL2Error } from './compare.js';
+export type { RandomAccess } from './io/random_access.js';
+export { bytesSource, fileSource } from './io/random_access.js';
+export type { ZipEntry } from './io/zip.js';
+export { ZipReader } from './io/zip.js';
+export type { GlobalHandler, UnpickleOptions } from './io/pickle.js';
+export { ForbiddenGlobalError, PyDict, PyGlobal, PyObject, PyTuple, unpickle } from './io/pickle.js';
+export type { TensorEntry } from './io/pth.js';
+export { CHECKPOINT_GLOBALS, StorageRef, TensorRef, TorchCheckpoint } from './io/pth.js';

@@ -21,6 +21,8 @@ export interface ModelOptions {
 export interface FromWeightsOptions extends ModelOptions {
   /** Unexpected keys are errors (default true). In backbone mode the head's keys are always ignored. */
   strict?: boolean;
+  /** Called after each tensor is loaded: bytes (float32) loaded so far and in total. */
+  onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
 }
 
 export interface FeatureOptions {
@@ -61,6 +63,7 @@ export class InternImage {
     const weights = loadWeights(InternImage.specs(c, { backbone }), source, {
       strict: options.strict ?? true,
       ignore: backbone ? (name) => HEAD_PREFIXES.some((h) => name.startsWith(h)) : undefined,
+      onProgress: options.onProgress,
     });
     return new InternImage(c, weights, backbone);
   }

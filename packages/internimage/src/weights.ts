@@ -1,6 +1,6 @@
 // Named weights of a model and their strict loading against the state_dict layout of params.ts.
-import type { SafetensorsFile, Tensor } from '@internimage/core';
-import { dispose, reshape } from '@internimage/core';
+import type { Tensor } from '@internimage/core';
+import { SafetensorsFile, dispose, reshape } from '@internimage/core';
 import type { ParamSpec } from './params.js';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
@@ -27,8 +27,30 @@ export class WeightLoadError extends Error {
   }
 }
 
-/** Where weights come from: a parsed safetensors file, or tensors by name (ownership stays with the caller). */
-export type WeightSource = SafetensorsFile | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+/** Named tensors that can be listed and shaped before any is read (safetensors files, checkpoints). */
+export interface TensorSource {
+  names(): string[];
+  shapeOf(name: string): readonly number[];
+  /** Reads the tensor onto the active backend. */
+  tensor(name: string): Tensor;
+}
+
+/** Where weights come from: a tensor source, a parsed safetensors file, or tensors by name (the caller keeps those). */
+export type WeightSource = TensorSource | SafetensorsFile | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
+
+export function toTensorSource(source: WeightSource): TensorSource {
+  if (source instanceof SafetensorsFile) {
+    return { names: () => source.names(), shapeOf: (n) => source.entry(n).shape, tensor: (n) => source.tensor(n) };
+  }
+  if ('shapeOf' in source && typeof source.shapeOf === 'function') return source as TensorSource;
+  const map = source instanceof Map ? source as ReadonlyMap<string, Tensor> : new Map(Object.entries(source as Record<string, Tensor>));
+  return {
+    names: () => [...map.keys()],
+    shapeOf: (n) => map.get(n)!.shape,
+    // A new handle on the same buffer (reshape shares data): the model can dispose its handles independently.
+    tensor: (n) => reshape(map.get(n)!, [...map.get(n)!.shape]),
+  };
+}
 
 interface Entry {
   shape: readonly number[];
@@ -36,21 +58,10 @@ interface Entry {
 }
 
 function entriesOf(source: WeightSource, prefix: string): Map<string, Entry> {
+  const src = toTensorSource(source);
   const out = new Map<string, Entry>();
-  const strip = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : null);
-  if ('names' in source && typeof source.names === 'function') {
-    const file = source as SafetensorsFile;
-    for (const name of file.names()) {
-      const key = strip(name);
-      if (key !== null) out.set(key, { shape: file.entry(name).shape, load: () => file.tensor(name) });
-    }
-  } else {
-    const map = source instanceof Map ? source : new Map(Object.entries(source));
-    for (const [name, t] of map as Map<string, Tensor>) {
-      const key = strip(name);
-      // A new handle on the same buffer (reshape shares data): the model can dispose its handles independently.
-      if (key !== null) out.set(key, { shape: t.shape, load: () => reshape(t, [...t.shape]) });
-    }
+  for (const name of src.names()) {
+    if (name.startsWith(prefix)) out.set(name.slice(prefix.length), { shape: src.shapeOf(name), load: () => src.tensor(name) });
   }
   return out;
 }
@@ -62,11 +73,16 @@ export interface LoadOptions {
   prefix?: string;
   /** Keys that may be present and are ignored (e.g. the classification head when building a backbone). */
   ignore?: (name: string) => boolean;
+  /** Called after each tensor is loaded, with the bytes (as float32) loaded so far and in total. */
+  onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
 }
 
-/** Loads exactly the tensors `specs` describe from `source`, checking names and shapes first. */
-export function loadWeights(specs: readonly ParamSpec[], source: WeightSource, options: LoadOptions = {}): Map<string, Tensor> {
-  const entries = entriesOf(source, options.prefix ?? '');
+/** Throws a WeightLoadError listing every missing, unexpected and mis-shaped key; reads no tensor data. */
+export function checkWeights(specs: readonly ParamSpec[], source: WeightSource, options: LoadOptions = {}): void {
+  checkEntries(specs, entriesOf(source, options.prefix ?? ''), options);
+}
+
+function checkEntries(specs: readonly ParamSpec[], entries: ReadonlyMap<string, Entry>, options: LoadOptions): void {
   const wanted = new Map(specs.map((s) => [s.name, s]));
   const missing: Array<{ name: string; shape: number[] }> = [];
   const misshaped: Array<{ name: string; expected: number[]; actual: number[] }> = [];
@@ -82,11 +98,21 @@ export function loadWeights(specs: readonly ParamSpec[], source: WeightSource, o
     ? [...entries].filter(([n]) => !wanted.has(n) && !options.ignore?.(n)).map(([name, e]) => ({ name, shape: [...e.shape] }))
     : [];
   if (missing.length || unexpected.length || misshaped.length) throw new WeightLoadError(missing, unexpected, misshaped);
+}
+
+/** Loads exactly the tensors `specs` describe from `source`, checking names and shapes first. */
+export function loadWeights(specs: readonly ParamSpec[], source: WeightSource, options: LoadOptions = {}): Map<string, Tensor> {
+  const entries = entriesOf(source, options.prefix ?? '');
+  checkEntries(specs, entries, options);
   const out = new Map<string, Tensor>();
+  const toLoad = specs.filter((s) => entries.has(s.name) && !s.optional);
+  const total = toLoad.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
+  let loaded = 0;
   try {
-    for (const s of specs) {
-      const e = entries.get(s.name);
-      if (e && !s.optional) out.set(s.name, e.load());
+    for (const s of toLoad) {
+      out.set(s.name, entries.get(s.name)!.load());
+      loaded += 4 * s.shape.reduce((a, b) => a * b, 1);
+      options.onProgress?.(loaded, total, s.name);
     }
   } catch (err) {
     dispose(...out.values());

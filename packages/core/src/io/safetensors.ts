@@ -181,20 +181,49 @@ export interface StoredAs {
 
 export type SafetensorsInput = Tensor | RawTensor | StoredAs;
 
-/** Serialises tensors (in the given order) and string metadata to safetensors bytes. */
-export async function writeSafetensors(
-  tensors: Record<string, SafetensorsInput>,
-  metadata: Record<string, string> = {},
-): Promise<Uint8Array> {
+/** One tensor to serialise: its stored dtype, shape and bytes (produced when written). */
+export interface StoredTensor {
+  name: string;
+  dtype: StorageDType;
+  shape: readonly number[];
+  byteLength: number;
+}
+
+/** The length field and JSON header for `tensors` laid out in order; the data section starts 8-byte aligned. */
+export function safetensorsHeader(tensors: readonly StoredTensor[], metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(metadata)) {
     if (typeof v !== 'string') throw new FormatError(FORMAT, `metadata '${k}' must be a string, got ${typeof v}`);
   }
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
-  const chunks: Uint8Array[] = [];
   let offset = 0;
+  for (const t of tensors) {
+    if (t.name === '__metadata__') throw new FormatError(FORMAT, "'__metadata__' is reserved and cannot name a tensor");
+    if (t.name in header) throw new FormatError(FORMAT, `tensor '${t.name}' appears twice`);
+    if (!(t.dtype in DTYPE_TO_CODE)) throw new FormatError(FORMAT, `tensor '${t.name}': unsupported dtype ${String(t.dtype)}`);
+    if (sizeOf(t.shape) * STORAGE_BYTES[t.dtype] !== t.byteLength) {
+      throw new FormatError(FORMAT, `tensor '${t.name}': shape ${fmtShape(t.shape)} of ${t.dtype} needs ${sizeOf(t.shape) * STORAGE_BYTES[t.dtype]} bytes, got ${t.byteLength}`);
+    }
+    header[t.name] = { dtype: DTYPE_TO_CODE[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + t.byteLength] };
+    offset += t.byteLength;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  // Pad with spaces so the data section starts 8-byte aligned (allowed by the format).
+  const padded = json.byteLength + ((8 - (json.byteLength % 8)) % 8);
+  const out = new Uint8Array(8 + padded).fill(0x20, 8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  return out;
+}
+
+/** Serialises tensors (in the given order) and string metadata to safetensors bytes. */
+export async function writeSafetensors(
+  tensors: Record<string, SafetensorsInput>,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
+  const stored: StoredTensor[] = [];
+  const chunks: Uint8Array[] = [];
   for (const [name, input] of Object.entries(tensors)) {
-    if (name === '__metadata__') throw new FormatError(FORMAT, "'__metadata__' is reserved and cannot name a tensor");
     const { dtype, shape, data } = input instanceof Tensor
       ? { dtype: input.dtype as StorageDType, shape: input.shape, data: await input.data() }
       : 'tensor' in input
@@ -211,18 +240,13 @@ export async function writeSafetensors(
       if (err instanceof ConversionError) throw new FormatError(FORMAT, `tensor '${name}': ${err.message}`);
       throw err;
     }
-    header[name] = { dtype: DTYPE_TO_CODE[dtype], shape: [...shape], data_offsets: [offset, offset + bytes.byteLength] };
+    stored.push({ name, dtype, shape, byteLength: bytes.byteLength });
     chunks.push(bytes);
-    offset += bytes.byteLength;
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  // Pad with spaces so the data section starts 8-byte aligned (allowed by the format).
-  const headerBytes = new Uint8Array(json.byteLength + ((8 - (json.byteLength % 8)) % 8)).fill(0x20);
-  headerBytes.set(json);
-  const out = new Uint8Array(8 + headerBytes.byteLength + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
-  out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.byteLength;
+  const head = safetensorsHeader(stored, metadata);
+  const out = new Uint8Array(head.byteLength + chunks.reduce((n, c) => n + c.byteLength, 0));
+  out.set(head);
+  let pos = head.byteLength;
   for (const c of chunks) {
     out.set(c, pos);
     pos += c.byteLength;

@@ -1,6 +1,7 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { SafetensorsFile, SafetensorsInput } from './safetensors.js';
-import { readSafetensors, writeSafetensors } from './safetensors.js';
+import type { SafetensorsFile, SafetensorsInput, StoredTensor } from './safetensors.js';
+import { readSafetensors, safetensorsHeader, writeSafetensors } from './safetensors.js';
 
 /** Reads and validates a .safetensors file from disk (Node only). */
 export async function readSafetensorsFile(path: string): Promise<SafetensorsFile> {
@@ -14,4 +15,41 @@ export async function writeSafetensorsFile(
   metadata?: Record<string, string>,
 ): Promise<void> {
   await writeFile(path, await writeSafetensors(tensors, metadata));
+}
+
+/**
+ * Writes tensors one at a time (each `read()` is called once, in order), so a file larger than memory can be written.
+ * The file appears under `path` only when complete: it is written to `path.partial` and renamed.
+ */
+export function streamSafetensorsFile(
+  path: string,
+  tensors: ReadonlyArray<StoredTensor & { read: () => Uint8Array }>,
+  metadata?: Record<string, string>,
+  onProgress?: (writtenBytes: number, totalBytes: number, name: string) => void,
+): void {
+  const head = safetensorsHeader(tensors, metadata);
+  const total = tensors.reduce((n, t) => n + t.byteLength, 0);
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
+  try {
+    writeAll(fd, head);
+    let written = 0;
+    for (const t of tensors) {
+      const bytes = t.read();
+      if (bytes.byteLength !== t.byteLength) throw new Error(`tensor '${t.name}' produced ${bytes.byteLength} bytes, expected ${t.byteLength}`);
+      writeAll(fd, bytes);
+      written += bytes.byteLength;
+      onProgress?.(written, total, t.name);
+    }
+    closeSync(fd);
+    renameSync(partial, path);
+  } catch (e) {
+    try { closeSync(fd); } catch { /* already closed */ }
+    rmSync(partial, { force: true });
+    throw e;
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done, bytes.byteLength - done);
 }

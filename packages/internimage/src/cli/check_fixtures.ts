@@ -4,6 +4,7 @@ import { getBackend } from '@internimage/core';
 import type { CaseResult } from '../fixtures/run_case.js';
 import { readManifest, runFixtureCase } from '../fixtures/run_case.js';
 import { useBackend } from './backends.js';
+import { UsageError } from './usage_error.js';
 
 export const CHECK_FIXTURES_USAGE = `internimage check-fixtures <dir> [--backend <name>] [--images <dir>] [--tolerance <x>] [--json]
 
@@ -53,5 +54,3 @@ export async function checkFixtures(argv: string[]): Promise<number> {
   }
   return failed === 0 ? 0 : 1;
 }
-
-export class UsageError extends Error {}

@@ -1,7 +1,12 @@
-import { CHECK_FIXTURES_USAGE, UsageError, checkFixtures } from './check_fixtures.js';
+import { CHECK_FIXTURES_USAGE, checkFixtures } from './check_fixtures.js';
+import { CONVERT_USAGE, convert } from './convert.js';
+import { INSPECT_USAGE, inspect } from './inspect.js';
+import { UsageError } from './usage_error.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
   'check-fixtures': { usage: CHECK_FIXTURES_USAGE, run: checkFixtures },
+  inspect: { usage: INSPECT_USAGE, run: inspect },
+  convert: { usage: CONVERT_USAGE, run: convert },
 };
 
 const USAGE = `usage: internimage <command> [options]

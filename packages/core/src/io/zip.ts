@@ -1,0 +1,242 @@
+// A validating ZIP reader (the container of PyTorch checkpoints): ZIP64, stored and deflated entries, every entry's
+// CRC-32 checked, local headers cross-checked against the central directory, and bounded decompression.
+import { crc32, inflateRawSync } from 'node:zlib';
+import { FormatError } from '../errors.js';
+import type { RandomAccess } from './random_access.js';
+
+const SIG_LOCAL = 0x04034b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_EOCD = 0x06054b50;
+const SIG_ZIP64_EOCD = 0x06064b50;
+const SIG_ZIP64_LOCATOR = 0x07064b50;
+/** DEFLATE cannot expand data by more than about 1032:1; a larger declared ratio is a zip bomb. */
+const MAX_DEFLATE_RATIO = 1032;
+
+export interface ZipEntry {
+  name: string;
+  method: 0 | 8;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localHeaderOffset: number;
+  flags: number;
+  time: number;
+  date: number;
+}
+
+const fail = (msg: string): never => {
+  throw new FormatError('zip', msg);
+};
+
+const u16 = (b: Uint8Array, o: number) => b[o]! | (b[o + 1]! << 8);
+const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+function u64(b: Uint8Array, o: number): number {
+  const v = u32(b, o) + u32(b, o + 4) * 2 ** 32;
+  if (!Number.isSafeInteger(v)) fail(`64-bit field at ${o} exceeds 2^53`);
+  return v;
+}
+
+export class ZipReader {
+  private readonly byName = new Map<string, ZipEntry>();
+
+  constructor(private readonly src: RandomAccess) {
+    const { cdOffset, cdSize, count, eocdStart } = this.findDirectory();
+    if (cdOffset + cdSize > eocdStart) fail(`central directory (${cdOffset}+${cdSize}) overlaps the end record at ${eocdStart}`);
+    const cd = this.read(cdOffset, cdSize, 'central directory');
+    let pos = 0;
+    for (let i = 0; i < count; i++) {
+      if (pos + 46 > cd.byteLength || u32(cd, pos) !== SIG_CENTRAL) fail(`central directory entry ${i} is malformed (bad signature at ${cdOffset + pos})`);
+      const entry = this.parseCentral(cd, pos, i);
+      if (this.byName.has(entry.name)) fail(`duplicate entry name '${entry.name}'`);
+      this.byName.set(entry.name, entry);
+      pos += 46 + u16(cd, pos + 28) + u16(cd, pos + 30) + u16(cd, pos + 32);
+    }
+    if (pos !== cdSize) fail(`central directory is ${cdSize} bytes but its ${count} entries span ${pos}`);
+    const sorted = [...this.byName.values()].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+    sorted.forEach((e, i) => {
+      const next = sorted[i + 1]?.localHeaderOffset ?? cdOffset;
+      // 30-byte local header + name at least, then the data.
+      if (e.localHeaderOffset + 30 + e.name.length + e.compressedSize > next) {
+        fail(`entry '${e.name}' (local header at ${e.localHeaderOffset}, ${e.compressedSize} bytes) overlaps what follows at ${next}`);
+      }
+    });
+  }
+
+  get entries(): ZipEntry[] {
+    return [...this.byName.values()];
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  entry(name: string): ZipEntry {
+    return this.byName.get(name) ?? fail(`no entry named '${name}'`);
+  }
+
+  /** The entry's uncompressed bytes, after checking its local header and CRC-32. */
+  readEntry(name: string): Uint8Array {
+    const e = this.entry(name);
+    const head = this.read(e.localHeaderOffset, 30, `local header of '${name}'`);
+    if (u32(head, 0) !== SIG_LOCAL) fail(`entry '${name}': bad local header signature at ${e.localHeaderOffset}`);
+    const nameLen = u16(head, 26);
+    const extraLen = u16(head, 28);
+    const localName = this.read(e.localHeaderOffset + 30, nameLen, `local name of '${name}'`);
+    if (decodeName(localName) !== name) fail(`entry '${name}': local header names '${decodeName(localName)}'`);
+    const sizesDeferred = (e.flags & 8) !== 0;
+    const mismatch = [
+      ['flags', u16(head, 6), e.flags], ['method', u16(head, 8), e.method], ['time', u16(head, 10), e.time],
+      ['date', u16(head, 12), e.date],
+      ...(sizesDeferred ? [] : [['crc', u32(head, 14), e.crc]]),
+    ].find(([, a, b]) => a !== b);
+    if (mismatch) fail(`entry '${name}': local header ${mismatch[0]} ${mismatch[1]} differs from the central directory's ${mismatch[2]}`);
+    if (!sizesDeferred) {
+      const extra = this.read(e.localHeaderOffset + 30 + nameLen, extraLen, `local extra field of '${name}'`);
+      const [csize, size] = localSizes(head, extra, name);
+      if (csize !== e.compressedSize || size !== e.size) {
+        fail(`entry '${name}': local header sizes ${csize}/${size} differ from the central directory's ${e.compressedSize}/${e.size}`);
+      }
+    }
+    const dataStart = e.localHeaderOffset + 30 + nameLen + extraLen;
+    const raw = this.read(dataStart, e.compressedSize, `data of '${name}'`);
+    let data = raw;
+    if (e.method === 8) {
+      try {
+        data = new Uint8Array(inflateRawSync(raw, { maxOutputLength: Math.max(e.size, 1) }));
+      } catch (err) {
+        fail(`entry '${name}': cannot inflate (${(err as Error).message})`);
+      }
+    }
+    if (data.byteLength !== e.size) fail(`entry '${name}': ${data.byteLength} bytes after decompression, expected ${e.size}`);
+    const actual = crc32(data) >>> 0;
+    if (actual !== e.crc) {
+      fail(`entry '${name}': CRC-32 ${hex(actual)} does not match the recorded ${hex(e.crc)} (the file is corrupted)`);
+    }
+    return data;
+  }
+
+  close(): void {
+    this.src.close();
+  }
+
+  private read(offset: number, length: number, what: string): Uint8Array {
+    if (offset < 0 || length < 0 || offset + length > this.src.size) {
+      fail(`${what} (${length} bytes at ${offset}) lies outside the ${this.src.size}-byte file (truncated?)`);
+    }
+    return this.src.read(offset, length);
+  }
+
+  private findDirectory(): { cdOffset: number; cdSize: number; count: number; eocdStart: number } {
+    const size = this.src.size;
+    if (size < 22) fail(`file is ${size} bytes, too small for a zip archive`);
+    const tailLen = Math.min(size, 22 + 0xffff);
+    const tail = this.read(size - tailLen, tailLen, 'end of central directory');
+    let at = -1;
+    for (let i = tailLen - 22; i >= 0; i--) {
+      // The record's comment must run exactly to the end of the file.
+      if (u32(tail, i) === SIG_EOCD && i + 22 + u16(tail, i + 20) === tailLen) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0) fail('no end-of-central-directory record (not a zip file, or truncated)');
+    const eocdStart = size - tailLen + at;
+    const disk = u16(tail, at + 4);
+    const cdDisk = u16(tail, at + 6);
+    let count = u16(tail, at + 10);
+    let cdSize = u32(tail, at + 12);
+    let cdOffset = u32(tail, at + 16);
+    if (u16(tail, at + 8) !== count) fail('end record: entry counts on this disk and in total differ');
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+      if (eocdStart < 20) fail('ZIP64 end record announced but no locator precedes it');
+      const loc = this.read(eocdStart - 20, 20, 'ZIP64 locator');
+      if (u32(loc, 0) !== SIG_ZIP64_LOCATOR) fail('ZIP64 end record announced but the locator is missing');
+      const recOffset = u64(loc, 8);
+      const rec = this.read(recOffset, 56, 'ZIP64 end record');
+      if (u32(rec, 0) !== SIG_ZIP64_EOCD) fail(`bad ZIP64 end record signature at ${recOffset}`);
+      if (recOffset + 12 + u64(rec, 4) !== eocdStart - 20) fail('ZIP64 end record size disagrees with its position');
+      count = u64(rec, 32);
+      if (u64(rec, 24) !== count) fail('ZIP64 end record: entry counts differ');
+      cdSize = u64(rec, 40);
+      cdOffset = u64(rec, 48);
+      if (cdOffset + cdSize > recOffset) fail('central directory overlaps the ZIP64 end record');
+      return { cdOffset, cdSize, count, eocdStart: recOffset };
+    }
+    if (disk !== 0 || cdDisk !== 0) fail('multi-disk archives are not supported');
+    return { cdOffset, cdSize, count, eocdStart };
+  }
+
+  private parseCentral(cd: Uint8Array, pos: number, index: number): ZipEntry {
+    const flags = u16(cd, pos + 8);
+    const method = u16(cd, pos + 10);
+    const nameLen = u16(cd, pos + 28);
+    const extraLen = u16(cd, pos + 30);
+    const commentLen = u16(cd, pos + 32);
+    if (pos + 46 + nameLen + extraLen + commentLen > cd.byteLength) fail(`central directory entry ${index} runs past the directory`);
+    const name = decodeName(cd.subarray(pos + 46, pos + 46 + nameLen));
+    if (flags & 1) fail(`entry '${name}' is encrypted`);
+    if (method !== 0 && method !== 8) fail(`entry '${name}' uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+    let compressedSize = u32(cd, pos + 20);
+    let size = u32(cd, pos + 24);
+    let localHeaderOffset = u32(cd, pos + 42);
+    const extra = cd.subarray(pos + 46 + nameLen, pos + 46 + nameLen + extraLen);
+    const z64 = findExtra(extra, 0x0001, name);
+    if (z64) {
+      let o = 0;
+      const next = () => {
+        if (o + 8 > z64.byteLength) fail(`entry '${name}': ZIP64 extra field is too short`);
+        const v = u64(z64, o);
+        o += 8;
+        return v;
+      };
+      if (size === 0xffffffff) size = next();
+      if (compressedSize === 0xffffffff) compressedSize = next();
+      if (localHeaderOffset === 0xffffffff) localHeaderOffset = next();
+    }
+    if (method === 0 && compressedSize !== size) fail(`entry '${name}' is stored but its sizes differ (${compressedSize} vs ${size})`);
+    if (method === 8 && size > Math.max(compressedSize, 1) * MAX_DEFLATE_RATIO) {
+      fail(`entry '${name}' declares ${size} bytes from ${compressedSize} compressed: more than deflate can produce (zip bomb?)`);
+    }
+    return {
+      name, method: method as 0 | 8, crc: u32(cd, pos + 16), compressedSize, size, localHeaderOffset, flags,
+      time: u16(cd, pos + 12), date: u16(cd, pos + 14),
+    };
+  }
+}
+
+/** Sizes from a local header, honouring its ZIP64 extra field. */
+function localSizes(head: Uint8Array, extra: Uint8Array, name: string): [number, number] {
+  let csize = u32(head, 18);
+  let size = u32(head, 22);
+  const z64 = findExtra(extra, 0x0001, name);
+  if (z64 && (size === 0xffffffff || csize === 0xffffffff)) {
+    if (z64.byteLength < 16) fail(`entry '${name}': local ZIP64 extra field is too short`);
+    size = u64(z64, 0);
+    csize = u64(z64, 8);
+  }
+  return [csize, size];
+}
+
+/** The data of extra-field record `id`, validating that the records exactly fill the field. */
+function findExtra(extra: Uint8Array, id: number, name: string): Uint8Array | null {
+  let found: Uint8Array | null = null;
+  let o = 0;
+  while (o < extra.byteLength) {
+    if (o + 4 > extra.byteLength) fail(`entry '${name}': truncated extra field record`);
+    const len = u16(extra, o + 2);
+    if (o + 4 + len > extra.byteLength) fail(`entry '${name}': extra field record overruns the field`);
+    if (u16(extra, o) === id) found = extra.subarray(o + 4, o + 4 + len);
+    o += 4 + len;
+  }
+  return found;
+}
+
+function decodeName(b: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return fail('entry name is not valid UTF-8');
+  }
+}
+
+const hex = (v: number) => `0x${v.toString(16).padStart(8, '0')}`;

@@ -1,0 +1,60 @@
+// One call from a weights file on disk to a model: open (.pth or .safetensors), canonical names, config (given or
+// inferred from shapes), strict loading with progress.
+import type { InternImageConfig } from './config.js';
+import { validateConfig, variantConfig } from './config.js';
+import type { WeightsFile } from './checkpoint.js';
+import { openWeightsFile } from './checkpoint.js';
+import { inferConfig } from './infer_config.js';
+import type { VariantName } from './config.js';
+import { InternImage } from './model.js';
+
+export interface LoadModelOptions {
+  /** The architecture; inferred from the tensor shapes when neither this nor `variant` is given. */
+  config?: Partial<InternImageConfig>;
+  variant?: string;
+  /** Use the EMA weights of a training checkpoint. */
+  ema?: boolean;
+  backbone?: boolean;
+  strict?: boolean;
+  /** Called as tensors are read: bytes (float32) loaded so far and in total. */
+  onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
+}
+
+export interface LoadedModel {
+  model: InternImage;
+  config: InternImageConfig;
+  /** The published variant the weights match, when the config was inferred. */
+  variant: VariantName | null;
+  /** Everything assumed or renamed along the way. */
+  notes: string[];
+}
+
+/** Reads the shapes of a weights file's canonical tensors. */
+export function shapesOf(file: WeightsFile): Map<string, readonly number[]> {
+  return new Map(file.names().map((n) => [n, file.shapeOf(n)]));
+}
+
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const file = await openWeightsFile(path, { ema: options.ema });
+  try {
+    const notes = [...file.notes];
+    let config: InternImageConfig;
+    let variant: VariantName | null = null;
+    const recorded = file.metadata.internimage_config;
+    if (options.config) config = validateConfig(options.config);
+    else if (options.variant) config = variantConfig(options.variant);
+    else if (recorded !== undefined) {
+      config = validateConfig(JSON.parse(recorded) as Partial<InternImageConfig>);
+      notes.push("config read from the file's metadata (internimage_config)");
+    } else {
+      const inferred = inferConfig(shapesOf(file));
+      config = inferred.config;
+      variant = inferred.variant;
+      notes.push(...inferred.notes);
+    }
+    const model = InternImage.fromWeights(config, file, { backbone: options.backbone, strict: options.strict, onProgress: options.onProgress });
+    return { model, config, variant, notes };
+  } finally {
+    file.close();
+  }
+}
