@@ -20,3 +20,6 @@ export type { LoadModelOptions, LoadedModel } from './load.js';
 export { loadModel, shapesOf } from './load.js';
 export type { TensorSource } from './weights.js';
 export { toTensorSource } from './weights.js';
+export type { Image8 } from './preprocess/resize.js';
+export { resizeBicubic } from './preprocess/resize.js';
+export { IMAGENET_MEAN, IMAGENET_STD, preprocess, resizeAndCrop, toRGB } from './preprocess/transform.js';

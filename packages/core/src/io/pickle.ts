@@ -90,8 +90,9 @@ export function unpickle(data: Uint8Array, options: UnpickleOptions): unknown {
     return s;
   };
   const str = (n: number) => {
+    const b = bytes(n);
     try {
-      return utf8.decode(bytes(n));
+      return utf8.decode(b);
     } catch {
       return fail(`invalid UTF-8 string at offset ${pos - n}`);
     }
