@@ -2,12 +2,10 @@
 // requested backend. Prints median time and peak memory, and writes bench/results/model-<date>.json.
 // Run: npm run bench:model [-- --variant t --size 224 --batch 1 --backend cpu --min-samples 3]
 import Benchmark from 'benchmark';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import { InternImage, countParameters, variantConfig } from 'internimage';
-import { CANDIDATES, probeBackends } from '../test/harness/backends.js';
+import { forEachBackend, medianMs, writeResults } from './harness.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -22,30 +20,21 @@ const config = variantConfig(args.variant!);
 const size = Number(args.size ?? config.imgSize);
 const batch = Number(args.batch);
 const minSamples = Number(args['min-samples']);
-const wanted = args.backend ?? CANDIDATES.map((c) => c.name);
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 const rows: Array<Record<string, unknown>> = [];
-for (const status of await probeBackends()) {
-  if (!wanted.includes(status.name)) continue;
-  if (!status.available) {
-    console.log(`${status.name}: skipped (${status.reason})`);
-    continue;
-  }
-  await ii.setBackend(status.name);
+await forEachBackend(args.backend, async (backend) => {
   const rssBefore = process.memoryUsage().rss;
   const model = InternImage.random(config, { seed: 0 });
   const input = ii.tensor(new Float32Array(batch * 3 * size * size).map(() => Math.random() * 2 - 1), [batch, 3, size, size]);
   let peakRss = process.memoryUsage().rss;
-  let peakTensorBytes = 0;
-  const bench = new Benchmark(`InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch} on ${status.name}`, {
+  const bench = new Benchmark(`InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch} on ${backend}`, {
     defer: true,
     minSamples,
     maxTime: 1,
     initCount: 1,
     fn: (d: { resolve: () => void }) => {
       const logits = model.classify(input);
-      peakTensorBytes = Math.max(peakTensorBytes, ii.memory().bytes);
       void logits.data().then(() => {
         logits.dispose();
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -55,11 +44,11 @@ for (const status of await probeBackends()) {
   });
   bench.on('cycle', () => process.stdout.write('.'));
   await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
-  const sorted = [...bench.stats.sample].sort((a, b) => a - b);
+  const samples = bench.stats.sample;
   const row = {
-    variant: args.variant, size, batch, backend: status.name, params: countParameters(config),
-    median_ms: Math.round(sorted[Math.floor(sorted.length / 2)]! * 1e3), min_ms: Math.round(sorted[0]! * 1e3),
-    samples: sorted.length, rss_before_model_mb: mb(rssBefore), peak_rss_mb: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
+    variant: args.variant, size, batch, backend, params: countParameters(config),
+    median_ms: Math.round(medianMs(samples)), min_ms: Math.round(Math.min(...samples) * 1e3), samples: samples.length,
+    rss_before_model_mb: mb(rssBefore), peak_rss_mb: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
     weights_mb: mb([...model.parameters().values()].reduce((n, t) => n + t.size * 4, 0)),
   };
   rows.push(row);
@@ -67,10 +56,5 @@ for (const status of await probeBackends()) {
     `(weights ${row.weights_mb} MB, ${row.rss_before_model_mb} MB before the model)`);
   input.dispose();
   model.dispose();
-}
-
-const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version };
-mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/model-${new Date().toISOString().slice(0, 10)}.json`;
-writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1));
-console.log(`wrote ${file}`);
+});
+writeResults('model', rows);

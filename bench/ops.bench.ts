@@ -2,12 +2,10 @@
 // the convolutions around it. Prints a table and writes bench/results/ops-<date>.json.
 // Run: npm run bench [-- --backend cpu] [-- --max-time 2]
 import Benchmark from 'benchmark';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
-import { CANDIDATES, probeBackends } from '../test/harness/backends.js';
+import { forEachBackend, medianMs, writeResults } from './harness.js';
 
 const { values: args } = parseArgs({
   options: { backend: { type: 'string', multiple: true }, 'max-time': { type: 'string', default: '2' } },
@@ -47,14 +45,7 @@ const BENCHES: OpBench[] = [
 ];
 
 const rows: Array<{ backend: string; op: string; shape: string; median_ms: number; mean_ms: number; samples: number }> = [];
-const wanted = args.backend ?? CANDIDATES.map((c) => c.name);
-for (const status of await probeBackends()) {
-  if (!wanted.includes(status.name)) continue;
-  if (!status.available) {
-    console.log(`${status.name}: skipped (${status.reason})`);
-    continue;
-  }
-  await ii.setBackend(status.name);
+await forEachBackend(args.backend, async (backend) => {
   for (const b of BENCHES) {
     const inputs = b.make();
     const bench = new Benchmark(`${b.name} ${b.shape}`, {
@@ -70,16 +61,10 @@ for (const status of await probeBackends()) {
       },
     });
     await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
-    const sorted = [...bench.stats.sample].sort((a, c) => a - c);
-    const median = sorted[Math.floor(sorted.length / 2)]! * 1e3;
-    rows.push({ backend: status.name, op: b.name, shape: b.shape, median_ms: median, mean_ms: bench.stats.mean * 1e3, samples: sorted.length });
-    console.log(`${status.name.padEnd(8)} ${b.name.padEnd(28)} ${b.shape.padEnd(20)} median ${median.toFixed(2).padStart(9)} ms  (${sorted.length} samples)`);
+    const median = medianMs(bench.stats.sample);
+    rows.push({ backend, op: b.name, shape: b.shape, median_ms: median, mean_ms: bench.stats.mean * 1e3, samples: bench.stats.sample.length });
+    console.log(`${backend.padEnd(8)} ${b.name.padEnd(28)} ${b.shape.padEnd(20)} median ${median.toFixed(2).padStart(9)} ms  (${bench.stats.sample.length} samples)`);
     ii.dispose(...inputs);
   }
-}
-
-const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` };
-mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/ops-${new Date().toISOString().slice(0, 10)}.json`;
-writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 1));
-console.log(`wrote ${file}`);
+});
+writeResults('ops', rows);

@@ -171,7 +171,10 @@ test('an absurd pickle is an error, not a hang', (t) => {
   }
 });
 
-test.serial('fuzz: mutated checkpoints give a typed error or exactly the original tensors (300 mutations)', async (t) => {
+// FUZZ_ITERATIONS=20000 npm test -- test/checkpoint.test.ts runs a longer campaign (see the README).
+const FUZZ_ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
+
+test.serial(`fuzz: mutated checkpoints give a typed error or exactly the original tensors (${FUZZ_ITERATIONS} mutations)`, async (t) => {
   const original = openPth(ii.TorchCheckpoint.fromBytes(tiny));
   const reference = new Map(original.names().map((n) => [n, original.rawBytes(n)]));
   original.close();
@@ -181,7 +184,7 @@ test.serial('fuzz: mutated checkpoints give a typed error or exactly the origina
     return seed % n;
   };
   const outcomes = { error: 0, identical: 0 };
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < FUZZ_ITERATIONS; i++) {
     let bytes = tiny.slice();
     const kind = i % 3;
     if (kind === 0) bytes[rand(bytes.length)]! ^= 1 << rand(8);
@@ -205,7 +208,7 @@ test.serial('fuzz: mutated checkpoints give a typed error or exactly the origina
     }
   }
   t.log(outcomes);
-  t.is(outcomes.error + outcomes.identical, 300);
+  t.is(outcomes.error + outcomes.identical, FUZZ_ITERATIONS);
 });
 
 test.serial('loadModel reads the MNIST .pth with the config inferred from its shapes', async (t) => {

@@ -65,3 +65,45 @@ test('usage errors exit 2 with a message', async (t) => {
   t.is(badFlag.code, 2);
   t.regex(badFlag.stderr, /Unknown option '--fast'/);
 });
+
+test('inspect lists canonical tensors, the inferred config and the parameter count', async (t) => {
+  const { code, stdout } = await run('inspect', fixturePath('mnist/internimage_mnist_32.pth'), '--json');
+  t.is(code, 0);
+  const report = JSON.parse(stdout) as { format: string; stateDictKey: string; tensors: Array<{ name: string; shape: number[]; dtype: string }>; parameters: number; variant: string | null; config: { channels: number }; notes: string[] };
+  t.is(report.format, 'pth');
+  t.is(report.stateDictKey, 'model');
+  t.is(report.tensors.length, 133);
+  t.deepEqual(report.tensors[0], { name: 'patch_embed.conv1.weight', shape: [8, 3, 3, 3], dtype: 'float32' });
+  t.is(report.variant, null);
+  t.is(report.config.channels, 16);
+  t.true(report.notes.some((n) => n.includes('matches no published variant')));
+  const text = await run('inspect', fixturePath('internimage/model_tiny_t.pth'));
+  t.regex(text.stdout, /levels\.3\.blocks\.0\.dcn\.offset\.weight\s+\[144, 128\]\s+float32/);
+  t.regex(text.stdout, /parameters: [\d,]+ \(BatchNorm buffers excluded\)/);
+});
+
+test('convert writes bit-identical tensors and records the config for loading', async (t) => {
+  const out = join(mkdtempSync(join(tmpdir(), 'convert-')), 'mnist.safetensors');
+  const { code, stdout } = await run('convert', fixturePath('mnist/internimage_mnist_32.pth'), out);
+  t.is(code, 0, stdout);
+  t.regex(stdout, /wrote .*mnist\.safetensors: 133 tensors/);
+  const { openWeightsFile, loadModel } = await import('internimage');
+  const a = await openWeightsFile(fixturePath('mnist/internimage_mnist_32.pth'));
+  const b = await openWeightsFile(out);
+  t.deepEqual(b.names(), a.names());
+  for (const n of a.names()) t.deepEqual(b.rawBytes(n), a.rawBytes(n));
+  a.close();
+  t.is(JSON.parse(b.metadata.internimage_config!).channels, 16);
+  const ii = await import('@internimage/core');
+  await import('@internimage/backend-cpu');
+  await ii.setBackend('cpu');
+  const loaded = await loadModel(out);
+  t.true(loaded.notes.includes("config read from the file's metadata (internimage_config)"));
+  loaded.model.dispose();
+  const wrong = await run('convert', fixturePath('mnist/internimage_mnist_32.pth'), `${out}.t`, '--variant', 't');
+  t.is(wrong.code, 2);
+  t.regex(wrong.stderr, /weights do not match the model config\nmissing keys \(\d+\)/);
+  const evil = await run('inspect', fixturePath('pth/evil_os_system.pth'));
+  t.is(evil.code, 2);
+  t.regex(evil.stderr, /global 'os\.system' is not allowed/);
+});
