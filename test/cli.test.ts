@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { MNIST_MODEL } from 'internimage';
 import { fixturePath } from './harness/fixtures.js';
 
 const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
@@ -67,7 +68,7 @@ test('usage errors exit 2 with a message', async (t) => {
 });
 
 test('inspect lists canonical tensors, the inferred config and the parameter count', async (t) => {
-  const { code, stdout } = await run('inspect', fixturePath('mnist/internimage_mnist_32.pth'), '--json');
+  const { code, stdout } = await run('inspect', MNIST_MODEL, '--json');
   t.is(code, 0);
   const report = JSON.parse(stdout) as { format: string; stateDictKey: string; tensors: Array<{ name: string; shape: number[]; dtype: string }>; parameters: number; variant: string | null; config: { channels: number }; notes: string[] };
   t.is(report.format, 'pth');
@@ -84,11 +85,11 @@ test('inspect lists canonical tensors, the inferred config and the parameter cou
 
 test('convert writes bit-identical tensors and records the config for loading', async (t) => {
   const out = join(mkdtempSync(join(tmpdir(), 'convert-')), 'mnist.safetensors');
-  const { code, stdout } = await run('convert', fixturePath('mnist/internimage_mnist_32.pth'), out);
+  const { code, stdout } = await run('convert', MNIST_MODEL, out);
   t.is(code, 0, stdout);
   t.regex(stdout, /wrote .*mnist\.safetensors: 133 tensors/);
   const { openWeightsFile, loadModel } = await import('internimage');
-  const a = await openWeightsFile(fixturePath('mnist/internimage_mnist_32.pth'));
+  const a = await openWeightsFile(MNIST_MODEL);
   const b = await openWeightsFile(out);
   t.deepEqual(b.names(), a.names());
   for (const n of a.names()) t.deepEqual(b.rawBytes(n), a.rawBytes(n));
@@ -100,7 +101,7 @@ test('convert writes bit-identical tensors and records the config for loading', 
   const loaded = await loadModel(out);
   t.true(loaded.notes.includes("config read from the file's metadata (internimage_config)"));
   loaded.model.dispose();
-  const wrong = await run('convert', fixturePath('mnist/internimage_mnist_32.pth'), `${out}.t`, '--variant', 't');
+  const wrong = await run('convert', MNIST_MODEL, `${out}.t`, '--variant', 't');
   t.is(wrong.code, 2);
   t.regex(wrong.stderr, /weights do not match the model config\nmissing keys \(\d+\)/);
   const evil = await run('inspect', fixturePath('pth/evil_os_system.pth'));

@@ -3,7 +3,7 @@
 // recorded accuracy, on every backend.
 import { readFileSync } from 'node:fs';
 import * as ii from '@internimage/core';
-import { configFromOfficial, loadModel, preprocess } from 'internimage';
+import { MNIST_MODEL, configFromOfficial, loadModel, preprocess } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { backendSuite } from './harness/suite.js';
 
@@ -16,7 +16,7 @@ const BATCH = 250;
 await backendSuite('MNIST InternImage', [{
   name: 'the .pth reproduces the official logits and accuracy of 1000 digits',
   run: async (t) => {
-    const { model, notes } = await loadModel(fixturePath('mnist/internimage_mnist_32.pth'), { config: configFromOfficial(meta.config) });
+    const { model, notes } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
     t.log(notes.join('; '));
     const pixels = reference.values('pixels');
     const labels = reference.values('labels').data;

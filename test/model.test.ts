@@ -19,7 +19,7 @@ const tinyTWeights = () => ii.readSafetensors(readFixtureBytes('internimage/mode
 await backendSuite('golden fixtures', cases.map((c) => ({
   name: `${c.kind} ${c.file}`,
   run: async (t) => {
-    const r = await runFixtureCase(FIXTURES, c);
+    const r = await runFixtureCase(FIXTURES, c, { cases });
     t.true(r.pass, `${JSON.stringify(r.outputs)} ${r.notes.join('; ')}`);
     t.true(Object.keys(r.outputs).length > 0);
   },

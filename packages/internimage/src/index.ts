@@ -17,9 +17,17 @@ export { canonicalName, openPth, openSafetensors, openWeightsFile } from './chec
 export type { InferredConfig } from './infer_config.js';
 export { UnknownLayoutError, inferConfig } from './infer_config.js';
 export type { LoadModelOptions, LoadedModel } from './load.js';
-export { loadModel, shapesOf } from './load.js';
+export { imageSizeFromName, loadModel, shapesOf } from './load.js';
 export type { TensorSource } from './weights.js';
 export { toTensorSource } from './weights.js';
 export type { Image8 } from './preprocess/resize.js';
 export { resizeBicubic } from './preprocess/resize.js';
 export { IMAGENET_MEAN, IMAGENET_STD, preprocess, resizeAndCrop, toRGB } from './preprocess/transform.js';
+export { ASSETS_DIR, MNIST_LABELS, MNIST_MODEL, SAMPLE_PHOTO, imagenetLabels, mnistDigits } from './assets.js';
+export { ImageDecodeError, decodeImage, readImage } from './image/decode.js';
+export type { Classifier, ClassifierOptions, ImageInput, Prediction } from './classifier.js';
+export { createClassifier } from './classifier.js';
+export { BACKEND_NAMES, useBackend } from './backends.js';
+export type { SamplingPoint, VisualizeOptions } from './visualize.js';
+export { visualizeSampling } from './visualize.js';
+export { encodePng } from './image/draw.js';

@@ -1,5 +1,6 @@
 // One call from a weights file on disk to a model: open (.pth or .safetensors), canonical names, config (given or
 // inferred from shapes), strict loading with progress.
+import { basename } from 'node:path';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
 import type { WeightsFile } from './checkpoint.js';
@@ -29,6 +30,12 @@ export interface LoadedModel {
   notes: string[];
 }
 
+/** The evaluation size encoded in published checkpoint names: internimage_t_1k_224.pth → 224. */
+export function imageSizeFromName(path: string): number | null {
+  const m = /_(\d{2,4})\.[A-Za-z]+$/.exec(basename(path));
+  return m ? Number(m[1]) : null;
+}
+
 /** Reads the shapes of a weights file's canonical tensors. */
 export function shapesOf(file: WeightsFile): Map<string, readonly number[]> {
   return new Map(file.names().map((n) => [n, file.shapeOf(n)]));
@@ -51,6 +58,13 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       config = inferred.config;
       variant = inferred.variant;
       notes.push(...inferred.notes);
+      const size = imageSizeFromName(path);
+      if (size !== null && size !== config.imgSize) {
+        config = { ...config, imgSize: size };
+        notes.push(`image size ${size} taken from the file name`);
+      } else if (size === null && !variant) {
+        notes.push(`image size ${config.imgSize} assumed (the file name does not end in _<size>)`);
+      }
     }
     const model = InternImage.fromWeights(config, file, { backbone: options.backbone, strict: options.strict, onProgress: options.onProgress });
     return { model, config, variant, notes };

@@ -127,6 +127,36 @@ export class InternImage {
     return picked;
   }
 
+  /**
+   * The DCNv3 sampling of one block: offsets `[N,H,W,G·P·2]` and softmaxed mask `[N,H,W,G·P]` at that stage's
+   * resolution, computed from the block's actual input for this image. The caller disposes both.
+   */
+  samplingPoints(image: Tensor, stage: number, block: number): { offset: Tensor; mask: Tensor; stride: number; points: number; offsetScale: number } {
+    this.checkInput(image);
+    const s = this.stages[stage];
+    if (!s) throw new ArgumentError('samplingPoints', 'stage', 'one of 0, 1, 2, 3', String(stage));
+    if (!Number.isInteger(block) || block < 0 || block >= s.depth) {
+      throw new ArgumentError('samplingPoints', 'block', `a block of stage ${stage} (0..${s.depth - 1})`, String(block));
+    }
+    const p = new ParamsView(this.weights);
+    let x = tidy(() => stem(p.child('patch_embed'), image));
+    for (const earlier of this.stages.slice(0, stage)) {
+      const out = earlier.forward(x);
+      x.dispose();
+      x = earlier.downsample(out);
+      out.dispose();
+    }
+    const input = s.runBlocks(x, block);
+    x.dispose();
+    const b = s.block(block);
+    const { offset, mask } = tidy(() => {
+      const r = b.deformable.offsetAndMask(b.dcnInput(input));
+      return { offset: r.offset, mask: r.mask };
+    });
+    input.dispose();
+    return { offset, mask, stride: 4 * 2 ** stage, points: b.deformable.points, offsetScale: this.config.offsetScale };
+  }
+
   /** The model's weights by official name (owned by the model). */
   parameters(): ReadonlyMap<string, Tensor> {
     return this.weights;

@@ -9,6 +9,9 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_EOCD = 0x06054b50;
 const SIG_ZIP64_EOCD = 0x06064b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
+const SIG_DESCRIPTOR = 0x08074b50;
+/** PyTorch pads local extra fields to align data, with a record of this id holding only 'Z' bytes. */
+const EXTRA_TORCH_PADDING = 0x4246;
 /** DEFLATE cannot expand data by more than about 1032:1; a larger declared ratio is a zip bomb. */
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -22,6 +25,7 @@ export interface ZipEntry {
   flags: number;
   time: number;
   date: number;
+  versionNeeded: number;
 }
 
 const fail = (msg: string): never => {
@@ -52,14 +56,29 @@ export class ZipReader {
       pos += 46 + u16(cd, pos + 28) + u16(cd, pos + 30) + u16(cd, pos + 32);
     }
     if (pos !== cdSize) fail(`central directory is ${cdSize} bytes but its ${count} entries span ${pos}`);
+    // Entries must tile the space before the central directory exactly: nothing unclaimed, nothing shared.
     const sorted = [...this.byName.values()].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
-    sorted.forEach((e, i) => {
-      const next = sorted[i + 1]?.localHeaderOffset ?? cdOffset;
-      // 30-byte local header + name at least, then the data.
-      if (e.localHeaderOffset + 30 + e.name.length + e.compressedSize > next) {
-        fail(`entry '${e.name}' (local header at ${e.localHeaderOffset}, ${e.compressedSize} bytes) overlaps what follows at ${next}`);
+    let expected = 0;
+    for (const e of sorted) {
+      if (e.localHeaderOffset !== expected) {
+        fail(`entry '${e.name}' starts at ${e.localHeaderOffset}, but the previous entry ends at ${expected} (bytes inserted, removed or overlapping)`);
       }
-    });
+      expected = this.entryEnd(e);
+    }
+    if (expected !== cdOffset) fail(`the last entry ends at ${expected}, but the central directory starts at ${cdOffset}`);
+    // Small entries nobody would otherwise read (version, byteorder) are checked now, so every byte is covered.
+    for (const e of sorted) if (e.size <= 4096 && !/\/data\/[^/]+$/.test(e.name)) this.readEntry(e.name);
+  }
+
+  /** Offset just past the entry: local header, name, extra field, data, and the data descriptor if flagged. */
+  private entryEnd(e: ZipEntry): number {
+    const head = this.read(e.localHeaderOffset, 30, `local header of '${e.name}'`);
+    if (u32(head, 0) !== SIG_LOCAL) fail(`entry '${e.name}': bad local header signature at ${e.localHeaderOffset}`);
+    const dataEnd = e.localHeaderOffset + 30 + u16(head, 26) + u16(head, 28) + e.compressedSize;
+    if (!(e.flags & 8)) return dataEnd;
+    const zip64 = e.size >= 0xffffffff || e.compressedSize >= 0xffffffff;
+    const sig = this.src.size >= dataEnd + 4 ? u32(this.read(dataEnd, 4, `data descriptor of '${e.name}'`), 0) : 0;
+    return dataEnd + (sig === SIG_DESCRIPTOR ? 4 : 0) + (zip64 ? 20 : 12);
   }
 
   get entries(): ZipEntry[] {
@@ -85,19 +104,21 @@ export class ZipReader {
     if (decodeName(localName) !== name) fail(`entry '${name}': local header names '${decodeName(localName)}'`);
     const sizesDeferred = (e.flags & 8) !== 0;
     const mismatch = [
-      ['flags', u16(head, 6), e.flags], ['method', u16(head, 8), e.method], ['time', u16(head, 10), e.time],
-      ['date', u16(head, 12), e.date],
-      ...(sizesDeferred ? [] : [['crc', u32(head, 14), e.crc]]),
+      ['version needed', u16(head, 4), e.versionNeeded], ['flags', u16(head, 6), e.flags], ['method', u16(head, 8), e.method],
+      ['time', u16(head, 10), e.time], ['date', u16(head, 12), e.date],
+      ...(sizesDeferred ? [['crc', u32(head, 14), 0]] : [['crc', u32(head, 14), e.crc]]),
     ].find(([, a, b]) => a !== b);
     if (mismatch) fail(`entry '${name}': local header ${mismatch[0]} ${mismatch[1]} differs from the central directory's ${mismatch[2]}`);
-    if (!sizesDeferred) {
-      const extra = this.read(e.localHeaderOffset + 30 + nameLen, extraLen, `local extra field of '${name}'`);
-      const [csize, size] = localSizes(head, extra, name);
-      if (csize !== e.compressedSize || size !== e.size) {
-        fail(`entry '${name}': local header sizes ${csize}/${size} differ from the central directory's ${e.compressedSize}/${e.size}`);
-      }
+    const extra = this.read(e.localHeaderOffset + 30 + nameLen, extraLen, `local extra field of '${name}'`);
+    const padding = findExtra(extra, EXTRA_TORCH_PADDING, name);
+    if (padding && padding.some((b) => b !== 0x5a)) fail(`entry '${name}': the alignment padding of its local header is corrupted`);
+    const [csize, size] = localSizes(head, extra, name);
+    const expectedSizes = sizesDeferred ? [0, 0] : [e.compressedSize, e.size];
+    if (csize !== expectedSizes[0] || size !== expectedSizes[1]) {
+      fail(`entry '${name}': local header sizes ${csize}/${size} differ from the expected ${expectedSizes[0]}/${expectedSizes[1]}`);
     }
     const dataStart = e.localHeaderOffset + 30 + nameLen + extraLen;
+    if (sizesDeferred) this.checkDescriptor(e, dataStart + e.compressedSize);
     const raw = this.read(dataStart, e.compressedSize, `data of '${name}'`);
     let data = raw;
     if (e.method === 8) {
@@ -117,6 +138,18 @@ export class ZipReader {
 
   close(): void {
     this.src.close();
+  }
+
+  /** The data descriptor after the data (flag bit 3) must repeat the central directory's CRC and sizes. */
+  private checkDescriptor(e: ZipEntry, at: number): void {
+    const zip64 = e.size >= 0xffffffff || e.compressedSize >= 0xffffffff;
+    const end = this.entryEnd(e);
+    const d = this.read(at, end - at, `data descriptor of '${e.name}'`);
+    const o = d.byteLength === (zip64 ? 24 : 16) ? 4 : 0;
+    const [crc, csize, size] = zip64 ? [u32(d, o), u64(d, o + 4), u64(d, o + 12)] : [u32(d, o), u32(d, o + 4), u32(d, o + 8)];
+    if (crc !== e.crc || csize !== e.compressedSize || size !== e.size) {
+      fail(`entry '${e.name}': data descriptor (crc ${hex(crc)}, sizes ${csize}/${size}) differs from the central directory`);
+    }
   }
 
   private read(offset: number, length: number, what: string): Uint8Array {
@@ -197,9 +230,10 @@ export class ZipReader {
     if (method === 8 && size > Math.max(compressedSize, 1) * MAX_DEFLATE_RATIO) {
       fail(`entry '${name}' declares ${size} bytes from ${compressedSize} compressed: more than deflate can produce (zip bomb?)`);
     }
+    if (u16(cd, pos + 34) !== 0) fail(`entry '${name}' starts on disk ${u16(cd, pos + 34)}; multi-disk archives are not supported`);
     return {
       name, method: method as 0 | 8, crc: u32(cd, pos + 16), compressedSize, size, localHeaderOffset, flags,
-      time: u16(cd, pos + 12), date: u16(cd, pos + 14),
+      time: u16(cd, pos + 12), date: u16(cd, pos + 14), versionNeeded: u16(cd, pos + 6),
     };
   }
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { getBackend } from '@internimage/core';
 import type { CaseResult } from '../fixtures/run_case.js';
 import { readManifest, runFixtureCase } from '../fixtures/run_case.js';
-import { useBackend } from './backends.js';
+import { useBackend } from '../backends.js';
 import { UsageError } from './usage_error.js';
 
 export const CHECK_FIXTURES_USAGE = `internimage check-fixtures <dir> [--backend <name>] [--images <dir>] [--tolerance <x>] [--json]
@@ -36,7 +36,7 @@ export async function checkFixtures(argv: string[]): Promise<number> {
   await useBackend(values.backend!);
   const results: CaseResult[] = [];
   for (const c of cases) {
-    const r = await runFixtureCase(dir, c, { tolerance });
+    const r = await runFixtureCase(dir, c, { tolerance, imagesDir: values.images, cases });
     results.push(r);
     if (!values.json) {
       const errs = Object.entries(r.outputs).map(([k, e]) => `${k} ${fmtErr(e)}`).join('  ');

@@ -5,7 +5,7 @@ import { openWeightsFile } from '../checkpoint.js';
 import type { InternImageConfig } from '../config.js';
 import { variantConfig } from '../config.js';
 import { inferConfig } from '../infer_config.js';
-import { shapesOf } from '../load.js';
+import { imageSizeFromName, shapesOf } from '../load.js';
 import { parameterSpecs } from '../params.js';
 import { checkWeights } from '../weights.js';
 import { byteProgress } from './progress.js';
@@ -28,7 +28,10 @@ export async function convert(argv: string[]): Promise<number> {
   const file = await openWeightsFile(input, { ema: values.ema });
   try {
     const inferred = inferConfig(shapesOf(file));
-    const config: InternImageConfig = values.variant ? variantConfig(values.variant) : inferred.config;
+    const size = imageSizeFromName(input);
+    const config: InternImageConfig = values.variant
+      ? variantConfig(values.variant)
+      : { ...inferred.config, imgSize: size ?? inferred.config.imgSize };
     checkWeights(parameterSpecs(config), file);
     for (const n of [...file.notes, ...(values.variant ? [] : inferred.notes)]) console.error(`note: ${n}`);
     const progress = byteProgress('converting');

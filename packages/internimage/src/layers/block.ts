@@ -16,6 +16,16 @@ export class InternImageBlock {
     });
   }
 
+  /** The block's DCNv3 module. */
+  get deformable(): DCNv3Module {
+    return this.dcn;
+  }
+
+  /** What the DCNv3 module of this block receives for block input x: norm1(x), or x itself in post-norm blocks. */
+  dcnInput(x: Tensor): Tensor {
+    return this.config.postNorm ? x : ln(this.p.child('norm1.0'), x);
+  }
+
   forward(x: Tensor): Tensor {
     const { p, config: c } = this;
     const dcn = (t: Tensor) => this.dcn.forward(t);

@@ -21,21 +21,39 @@ export interface DCNv3ModuleOptions {
 export class DCNv3Module {
   constructor(private readonly p: ParamsView, private readonly o: DCNv3ModuleOptions) {}
 
-  /** Call inside tidy(): intermediates are left to the caller's scope. */
-  forward(x: Tensor): Tensor {
+  /** Sampling points per group. */
+  get points(): number {
+    return (this.o.kernel ?? 3) ** 2 - (this.o.removeCenter ? 1 : 0);
+  }
+
+  get options(): Readonly<DCNv3ModuleOptions> {
+    return this.o;
+  }
+
+  /**
+   * The offset/mask branch: offsets `[N,H,W,G·P·2]` ((Δx, Δy) pairs) and softmaxed mask `[N,H,W,G·P]`, plus the
+   * features `y1` it computed them from. It reads the block input x, not input_proj(x).
+   */
+  offsetAndMask(x: Tensor): { offset: Tensor; mask: Tensor; y1: Tensor } {
     const { p, o } = this;
     const [n, h, w] = x.shape as [number, number, number, number];
-    const points = (o.kernel ?? 3) ** 2 - (o.removeCenter ? 1 : 0);
-    const groupChannels = o.channels / o.group;
-    const value = linear(x, p.get('input_proj.weight'), p.get('input_proj.bias'));
-    // The offset/mask branch reads the block input x, not input_proj(x).
     const dw = conv2d(x, p.get('dw_conv.0.weight'), {
       bias: p.get('dw_conv.0.bias'), padding: (o.dwKernelSize - 1) / 2, groups: o.channels, dataFormat: 'NHWC',
     });
     const y1 = gelu(ln(p.child('dw_conv.1.1'), dw));
     const offset = linear(y1, p.get('offset.weight'), p.get('offset.bias'));
-    const maskLogits = reshape(linear(y1, p.get('mask.weight'), p.get('mask.bias')), [n, h, w, o.group, points]);
-    const mask = reshape(softmax(maskLogits, -1), [n, h, w, o.group * points]);
+    const maskLogits = reshape(linear(y1, p.get('mask.weight'), p.get('mask.bias')), [n, h, w, o.group, this.points]);
+    const mask = reshape(softmax(maskLogits, -1), [n, h, w, o.group * this.points]);
+    return { offset, mask, y1 };
+  }
+
+  /** Call inside tidy(): intermediates are left to the caller's scope. */
+  forward(x: Tensor): Tensor {
+    const { p, o } = this;
+    const n = x.shape[0]!;
+    const groupChannels = o.channels / o.group;
+    const value = linear(x, p.get('input_proj.weight'), p.get('input_proj.bias'));
+    const { offset, mask, y1 } = this.offsetAndMask(x);
     let sampled = dcnv3(value, offset, mask, {
       kernelSize: o.kernel ?? 3, stride: o.stride ?? 1, padding: o.pad ?? 1, dilation: o.dilation ?? 1,
       group: o.group, groupChannels, offsetScale: o.offsetScale, removeCenter: o.removeCenter,

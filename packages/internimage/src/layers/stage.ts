@@ -18,9 +18,29 @@ export class Stage {
 
   /** The stage output before downsampling (NHWC), as a new tensor. Each block runs in its own tidy scope. */
   forward(x: Tensor): Tensor {
+    const { config: c, p } = this;
+    const cur = this.runBlocks(x, this.blocks.length);
+    if (!hasLevelNorm(c)) return cur;
+    const out = ln(p.child('norm.0'), cur);
+    cur.dispose();
+    return out;
+  }
+
+  get depth(): number {
+    return this.blocks.length;
+  }
+
+  block(b: number): InternImageBlock {
+    const block = this.blocks[b];
+    if (!block) throw new RangeError(`stage ${this.index} has blocks 0..${this.blocks.length - 1}, not ${b}`);
+    return block;
+  }
+
+  /** The input of block `count` (the output of blocks 0..count−1 with their post norms), as a new tensor. */
+  runBlocks(x: Tensor, count: number): Tensor {
     const { config: c, p, index } = this;
     let cur = reshape(x, [...x.shape]); // an own handle, so every step below can dispose its input uniformly
-    this.blocks.forEach((block, b) => {
+    this.blocks.slice(0, count).forEach((block, b) => {
       const next = tidy(() => {
         const y = block.forward(cur);
         const k = c.level2PostNormBlockIds.indexOf(b);
@@ -29,10 +49,7 @@ export class Stage {
       cur.dispose();
       cur = next;
     });
-    if (!hasLevelNorm(c)) return cur;
-    const out = ln(p.child('norm.0'), cur);
-    cur.dispose();
-    return out;
+    return cur;
   }
 
   /** `levels.i.downsample`: conv 3×3 stride 2 (no bias) and LayerNorm, NHWC → NHWC with 2C channels. */

@@ -1,4 +1,4 @@
-// The backends the CLI can select, each imported only when asked for, so a backend that cannot load here never
+// The backends the CLI and createClassifier can select, each imported only when asked for, so a backend that cannot load here never
 // breaks the others.
 import { setBackend } from '@internimage/core';
 

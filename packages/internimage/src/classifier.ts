@@ -1,0 +1,138 @@
+// The user-facing pipeline, in the shape transformers.js users know: create once, classify images, dispose.
+import type { Tensor } from '@internimage/core';
+import { ArgumentError, getBackend, softmax, tensor, tidy } from '@internimage/core';
+import { imagenetLabels } from './assets.js';
+import { useBackend } from './backends.js';
+import type { InternImageConfig } from './config.js';
+import { validateConfig, variantConfig } from './config.js';
+import { readImage, decodeImage } from './image/decode.js';
+import { loadModel } from './load.js';
+import { InternImage } from './model.js';
+import type { Image8 } from './preprocess/resize.js';
+import { preprocess } from './preprocess/transform.js';
+
+/** A path to a PNG/JPEG file, the file's bytes, or decoded 8-bit pixels. */
+export type ImageInput = string | Uint8Array | Image8;
+
+export interface ClassifierOptions {
+  /** A published variant ('t' … 'g'); default 't' when neither weights nor config say otherwise. */
+  variant?: string;
+  config?: Partial<InternImageConfig>;
+  /** A .pth or .safetensors file; without it the weights are random (seeded) and predictions meaningless. */
+  weights?: string;
+  /** Backend to run on (activated for you); default: the active one, or 'cpu'. */
+  backend?: string;
+  /** Class names; default ImageNet-1k for 1000 classes, otherwise the class index as text. */
+  labels?: readonly string[];
+  /** Input side length; default the config's evaluation size. */
+  imageSize?: number;
+  /** Use the EMA weights of a training checkpoint. */
+  ema?: boolean;
+  /** Seed of the random weights used when no weights are given. */
+  seed?: number;
+  onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
+}
+
+export interface Prediction {
+  index: number;
+  label: string;
+  score: number;
+}
+
+export interface Classifier {
+  readonly config: InternImageConfig;
+  readonly imageSize: number;
+  readonly labels: readonly string[];
+  /** 'random (seed N)' or the weights file. */
+  readonly weights: string;
+  readonly backend: string;
+  /** Notes from loading (what was inferred or assumed). */
+  readonly notes: readonly string[];
+  readonly model: InternImage;
+  /** Top-k predictions, best first: one list per image (a single image gives a single list). */
+  classify(image: ImageInput, options?: { topK?: number }): Promise<Prediction[]>;
+  classify(images: ImageInput[], options?: { topK?: number }): Promise<Prediction[][]>;
+  /** The four stage outputs (NCHW) of one image, or of a batch. The caller disposes them. */
+  features(images: ImageInput | ImageInput[]): Promise<Tensor[]>;
+  /** The preprocessed batch `[N, 3, S, S]` (normalised), as the model sees it. The caller disposes it. */
+  preprocess(images: ImageInput | ImageInput[]): Tensor;
+  dispose(): void;
+}
+
+function toImage8(input: ImageInput, index: number): Image8 {
+  if (typeof input === 'string') return readImage(input);
+  if (input instanceof Uint8Array) return decodeImage(input, `image ${index}`);
+  if (input && typeof input === 'object' && input.data instanceof Uint8Array) return input;
+  throw new ArgumentError('classify', `images[${index}]`, 'a file path, the bytes of a PNG/JPEG, or {data, width, height, channels}', typeof input);
+}
+
+export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
+  const backend = options.backend ?? getBackend() ?? 'cpu';
+  await useBackend(backend);
+  let model: InternImage;
+  let config: InternImageConfig;
+  let notes: string[] = [];
+  const seed = options.seed ?? 0;
+  if (options.weights) {
+    const loaded = await loadModel(options.weights, {
+      config: options.config, variant: options.variant, ema: options.ema, onProgress: options.onProgress,
+    });
+    ({ model, config, notes } = loaded);
+  } else {
+    config = options.config ? validateConfig(options.config) : variantConfig(options.variant ?? 't');
+    model = InternImage.random(config, { seed });
+  }
+  const imageSize = options.imageSize ?? config.imgSize;
+  const labels = options.labels ?? (config.numClasses === 1000 ? imagenetLabels() : Array.from({ length: config.numClasses }, (_, i) => String(i)));
+  if (labels.length !== config.numClasses) {
+    model.dispose();
+    throw new ArgumentError('createClassifier', 'labels', `${config.numClasses} names (the model's classes)`, `${labels.length}`);
+  }
+
+  const batchOf = (images: ImageInput | ImageInput[]): Tensor => {
+    const list = Array.isArray(images) ? images : [images];
+    if (list.length === 0) throw new ArgumentError('classify', 'images', 'at least one image', 'an empty list');
+    const plane = 3 * imageSize * imageSize;
+    const data = new Float32Array(list.length * plane);
+    list.forEach((img, i) => data.set(preprocess(toImage8(img, i), imageSize), i * plane));
+    return tensor(data, [list.length, 3, imageSize, imageSize]);
+  };
+
+  const classify = async (images: ImageInput | ImageInput[], opts: { topK?: number } = {}) => {
+    const topK = opts.topK ?? 5;
+    if (!Number.isInteger(topK) || topK < 1) throw new ArgumentError('classify', 'topK', 'a positive integer', String(topK));
+    const x = batchOf(images);
+    const probs = tidy(() => {
+      const logits = model.classify(x);
+      return softmax(logits, -1);
+    });
+    x.dispose();
+    const values = await probs.data();
+    probs.dispose();
+    const n = config.numClasses;
+    const results = Array.from({ length: values.length / n }, (_, b) => {
+      const row = values.subarray(b * n, (b + 1) * n);
+      return Array.from(row, (score, index) => ({ index, label: labels[index]!, score }))
+        .sort((p, q) => q.score - p.score || p.index - q.index)
+        .slice(0, topK);
+    });
+    return Array.isArray(images) ? results : results[0]!;
+  };
+
+  return {
+    config, imageSize, labels, notes, model, backend,
+    weights: options.weights ?? `random (seed ${seed})`,
+    classify: classify as Classifier['classify'],
+    features: async (images) => {
+      const x = batchOf(images);
+      try {
+        return model.features(x, { layout: 'NCHW' });
+      } finally {
+        x.dispose();
+      }
+    },
+    preprocess: batchOf,
+    dispose: () => model.dispose(),
+  };
+}
+

@@ -1,0 +1,46 @@
+// Options shared by the commands that build a model: which weights, architecture and backend.
+import type { ClassifierOptions } from '../classifier.js';
+import { byteProgress } from './progress.js';
+
+export const MODEL_OPTIONS = {
+  weights: { type: 'string' },
+  variant: { type: 'string' },
+  backend: { type: 'string', default: 'cpu' },
+  ema: { type: 'boolean', default: false },
+  size: { type: 'string' },
+} as const;
+
+export const MODEL_OPTIONS_USAGE = `  --weights <file>   .pth or .safetensors weights (default: random weights, labelled as such)
+  --variant <v>      t, s, b, l, xl, h or g (default: inferred from the weights, or t)
+  --backend <name>   backend to run on (default cpu)
+  --ema              use the EMA weights of a training checkpoint
+  --size <n>         input side length (default: the model's evaluation size)`;
+
+export interface ParsedModelOptions {
+  weights?: string;
+  variant?: string;
+  backend?: string;
+  ema?: boolean;
+  size?: string;
+}
+
+/** Classifier options from parsed flags, with a progress bar while weights load. */
+export function classifierOptions(values: ParsedModelOptions): { options: ClassifierOptions; done: () => void } {
+  const progress = byteProgress('loading weights');
+  const size = values.size === undefined ? undefined : Number(values.size);
+  if (size !== undefined && !(Number.isInteger(size) && size >= 32)) throw new Error(`--size must be an integer >= 32, got '${values.size}'`);
+  return {
+    options: {
+      weights: values.weights, variant: values.variant, backend: values.backend, ema: values.ema, imageSize: size,
+      onProgress: progress.update,
+    },
+    done: progress.stop,
+  };
+}
+
+/** The line that says which model ran, and warns when its weights are random. */
+export function describeModel(c: { weights: string; config: { channels: number }; imageSize: number; backend: string }, variant?: string): string {
+  const name = variant ? `InternImage-${variant.toUpperCase()}` : `InternImage (channels ${c.config.channels})`;
+  const random = c.weights.startsWith('random');
+  return `${name} @${c.imageSize} on ${c.backend}, weights: ${c.weights}${random ? ' — RANDOM WEIGHTS, predictions are meaningless (pass --weights)' : ''}`;
+}
