@@ -44,8 +44,7 @@ export class ZipReader {
   private readonly byName = new Map<string, ZipEntry>();
 
   constructor(private readonly src: RandomAccess) {
-    const { cdOffset, cdSize, count, eocdStart } = this.findDirectory();
-    if (cdOffset + cdSize > eocdStart) fail(`central directory (${cdOffset}+${cdSize}) overlaps the end record at ${eocdStart}`);
+    const { cdOffset, cdSize, count } = this.findDirectory();
     const cd = this.read(cdOffset, cdSize, 'central directory');
     let pos = 0;
     for (let i = 0; i < count; i++) {
@@ -180,23 +179,31 @@ export class ZipReader {
     let cdSize = u32(tail, at + 12);
     let cdOffset = u32(tail, at + 16);
     if (u16(tail, at + 8) !== count) fail('end record: entry counts on this disk and in total differ');
-    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-      if (eocdStart < 20) fail('ZIP64 end record announced but no locator precedes it');
-      const loc = this.read(eocdStart - 20, 20, 'ZIP64 locator');
-      if (u32(loc, 0) !== SIG_ZIP64_LOCATOR) fail('ZIP64 end record announced but the locator is missing');
-      const recOffset = u64(loc, 8);
-      const rec = this.read(recOffset, 56, 'ZIP64 end record');
-      if (u32(rec, 0) !== SIG_ZIP64_EOCD) fail(`bad ZIP64 end record signature at ${recOffset}`);
-      if (recOffset + 12 + u64(rec, 4) !== eocdStart - 20) fail('ZIP64 end record size disagrees with its position');
-      count = u64(rec, 32);
-      if (u64(rec, 24) !== count) fail('ZIP64 end record: entry counts differ');
-      cdSize = u64(rec, 40);
-      cdOffset = u64(rec, 48);
-      if (cdOffset + cdSize > recOffset) fail('central directory overlaps the ZIP64 end record');
-      return { cdOffset, cdSize, count, eocdStart: recOffset };
-    }
     if (disk !== 0 || cdDisk !== 0) fail('multi-disk archives are not supported');
-    return { cdOffset, cdSize, count, eocdStart };
+    // Writers such as PyTorch's add ZIP64 records even to small archives; when present they must agree.
+    const hasLocator = eocdStart >= 20 && u32(this.read(eocdStart - 20, 20, 'ZIP64 locator'), 0) === SIG_ZIP64_LOCATOR;
+    const saturated = count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff;
+    if (!hasLocator) {
+      if (saturated) fail('ZIP64 end record announced but the locator is missing');
+      if (cdOffset + cdSize !== eocdStart) fail(`central directory (${cdOffset}+${cdSize}) does not end where the end record starts (${eocdStart})`);
+      return { cdOffset, cdSize, count, eocdStart };
+    }
+    const loc = this.read(eocdStart - 20, 20, 'ZIP64 locator');
+    if (u32(loc, 4) !== 0 || u32(loc, 16) !== 1) fail('ZIP64 locator names another disk');
+    const recOffset = u64(loc, 8);
+    const rec = this.read(recOffset, 56, 'ZIP64 end record');
+    if (u32(rec, 0) !== SIG_ZIP64_EOCD) fail(`bad ZIP64 end record signature at ${recOffset}`);
+    if (recOffset + 12 + u64(rec, 4) !== eocdStart - 20) fail('ZIP64 end record size disagrees with its position');
+    if (u32(rec, 16) !== 0 || u32(rec, 20) !== 0) fail('ZIP64 end record names another disk');
+    const count64 = u64(rec, 32);
+    if (u64(rec, 24) !== count64) fail('ZIP64 end record: entry counts differ');
+    const [size64, offset64] = [u64(rec, 40), u64(rec, 48)];
+    const agree = (small: number, big: number, max: number) => small === max || small === big;
+    if (!agree(count, count64, 0xffff) || !agree(cdSize, size64, 0xffffffff) || !agree(cdOffset, offset64, 0xffffffff)) {
+      fail('the ZIP64 end record and the end record disagree');
+    }
+    if (offset64 + size64 !== recOffset) fail(`central directory (${offset64}+${size64}) does not end where the ZIP64 end record starts (${recOffset})`);
+    return { cdOffset: offset64, cdSize: size64, count: count64, eocdStart: recOffset };
   }
 
   private parseCentral(cd: Uint8Array, pos: number, index: number): ZipEntry {
