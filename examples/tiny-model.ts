@@ -1,5 +1,5 @@
 // Loads a small InternImage from a safetensors state_dict (the official implementation's tiny T-style golden case),
-// classifies its two input images and extracts backbone features. Run: npm run example:tiny-model
+// classifies its two input images and extracts backbone features. Run: npm run example -- tiny-model
 import { readFileSync } from 'node:fs';
 import '@internimage/backend-cpu';
 import * as ii from '@internimage/core';

@@ -5,7 +5,7 @@ import { imagenetLabels } from './assets.js';
 import { useBackend } from './backends.js';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
-import { readImage, decodeImage } from './image/decode.js';
+import { decodeImage, readImage } from './image/decode.js';
 import { loadModel } from './load.js';
 import { InternImage } from './model.js';
 import type { Image8 } from './preprocess/resize.js';
@@ -55,11 +55,11 @@ export interface Classifier {
   /** The four stage outputs (NCHW) of one image, or of a batch. The caller disposes them. */
   features(images: ImageInput | ImageInput[]): Promise<Tensor[]>;
   /** The preprocessed batch `[N, 3, S, S]` (normalised), as the model sees it. The caller disposes it. */
-  preprocess(images: ImageInput | ImageInput[]): Tensor;
+  preprocess(images: ImageInput | ImageInput[]): Promise<Tensor>;
   dispose(): void;
 }
 
-function toImage8(input: ImageInput, index: number): Image8 {
+async function toImage8(input: ImageInput, index: number): Promise<Image8> {
   if (typeof input === 'string') return readImage(input);
   if (input instanceof Uint8Array) return decodeImage(input, `image ${index}`);
   if (input && typeof input === 'object' && input.data instanceof Uint8Array) return input;
@@ -89,19 +89,19 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     throw new ArgumentError('createClassifier', 'labels', `${config.numClasses} names (the model's classes)`, `${labels.length}`);
   }
 
-  const batchOf = (images: ImageInput | ImageInput[]): Tensor => {
+  const batchOf = async (images: ImageInput | ImageInput[]): Promise<Tensor> => {
     const list = Array.isArray(images) ? images : [images];
     if (list.length === 0) throw new ArgumentError('classify', 'images', 'at least one image', 'an empty list');
     const plane = 3 * imageSize * imageSize;
     const data = new Float32Array(list.length * plane);
-    list.forEach((img, i) => data.set(preprocess(toImage8(img, i), imageSize), i * plane));
+    for (const [i, img] of list.entries()) data.set(preprocess(await toImage8(img, i), imageSize), i * plane);
     return tensor(data, [list.length, 3, imageSize, imageSize]);
   };
 
   const classify = async (images: ImageInput | ImageInput[], opts: { topK?: number } = {}) => {
     const topK = opts.topK ?? 5;
     if (!Number.isInteger(topK) || topK < 1) throw new ArgumentError('classify', 'topK', 'a positive integer', String(topK));
-    const x = batchOf(images);
+    const x = await batchOf(images);
     const probs = tidy(() => {
       const logits = model.classify(x);
       return softmax(logits, -1);
@@ -124,7 +124,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     weights: options.weights ?? `random (seed ${seed})`,
     classify: classify as Classifier['classify'],
     features: async (images) => {
-      const x = batchOf(images);
+      const x = await batchOf(images);
       try {
         return model.features(x, { layout: 'NCHW' });
       } finally {

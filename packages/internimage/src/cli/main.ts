@@ -1,12 +1,14 @@
 import { CHECK_FIXTURES_USAGE, checkFixtures } from './check_fixtures.js';
 import { CLASSIFY_USAGE, classify } from './classify.js';
 import { CONVERT_USAGE, convert } from './convert.js';
+import { DEMO_USAGE, demo } from './demo.js';
 import { FEATURES_USAGE, features } from './features.js';
 import { INSPECT_USAGE, inspect } from './inspect.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
+  demo: { usage: DEMO_USAGE, run: demo },
   classify: { usage: CLASSIFY_USAGE, run: classify },
   features: { usage: FEATURES_USAGE, run: features },
   visualize: { usage: VISUALIZE_USAGE, run: visualize },

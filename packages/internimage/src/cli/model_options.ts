@@ -40,7 +40,7 @@ export function classifierOptions(values: ParsedModelOptions): { options: Classi
 
 /** The line that says which model ran, and warns when its weights are random. */
 export function describeModel(c: { weights: string; config: { channels: number }; imageSize: number; backend: string }, variant?: string): string {
-  const name = variant ? `InternImage-${variant.toUpperCase()}` : `InternImage (channels ${c.config.channels})`;
+  const name = variant ? `InternImage-${variant.toUpperCase()}` : `InternImage (channels ${c.config.channels}, ${c.config.channels === 16 ? 'a small model' : 'custom'})`;
   const random = c.weights.startsWith('random');
   return `${name} @${c.imageSize} on ${c.backend}, weights: ${c.weights}${random ? ' — RANDOM WEIGHTS, predictions are meaningless (pass --weights)' : ''}`;
 }

@@ -1,0 +1,46 @@
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MNIST_LABELS, MNIST_MODEL, SAMPLE_PHOTO, mnistDigits } from '../assets.js';
+import { createClassifier } from '../classifier.js';
+import { classifierOptions, describeModel } from './model_options.js';
+
+export const DEMO_USAGE = `internimage demo [--weights <internimage_t_1k_224.pth>] [--backend <name>]
+
+The main job, on bundled files: classifies MNIST digits with the bundled trained InternImage, then a photo with
+InternImage-T (random weights, labelled as such, unless --weights gives the published checkpoint).
+  --weights <file>   InternImage-T weights for the photo (the published internimage_t_1k_224.pth)
+  --backend <name>   backend to run on (default cpu)`;
+
+export async function demo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv, options: { weights: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
+  });
+  const digits = mnistDigits();
+  const mnist = await createClassifier({ weights: MNIST_MODEL, labels: MNIST_LABELS, backend: values.backend });
+  try {
+    console.log(`1. ${describeModel(mnist)}`);
+    const results = await mnist.classify(digits, { topK: 1 });
+    let correct = 0;
+    digits.forEach((path, i) => {
+      const truth = /label(\d)/.exec(basename(path))?.[1];
+      const best = results[i]![0]!;
+      if (best.label === truth) correct++;
+      console.log(`   ${basename(path).padEnd(16)} → ${best.label}  (${(best.score * 100).toFixed(1)}%)${best.label === truth ? '' : `  wrong, the digit is ${truth}`}`);
+    });
+    console.log(`   ${correct}/${digits.length} correct`);
+  } finally {
+    mnist.dispose();
+  }
+
+  const { options, done } = classifierOptions({ weights: values.weights, variant: 't', backend: values.backend });
+  const photo = await createClassifier(options).finally(done);
+  try {
+    console.log(`2. ${describeModel(photo, 't')}`);
+    console.log(`   classifying ${basename(SAMPLE_PHOTO)} (InternImage-T is ~5 GFLOP: about 15–20 s on the cpu reference backend)…`);
+    const top = await photo.classify(SAMPLE_PHOTO, { topK: 5 });
+    for (const p of top) console.log(`   ${(p.score * 100).toFixed(2).padStart(6)}%  ${String(p.index).padStart(4)}  ${p.label}`);
+  } finally {
+    photo.dispose();
+  }
+  return 0;
+}
