@@ -49,7 +49,7 @@ test('check-fixtures reports unknown kinds and missing files as failed, and exit
   const text = await run('check-fixtures', dir);
   t.regex(text.stdout, /unknown case kind 'dcnv4_core'/);
   t.regex(text.stdout, /file not found: .*missing\.safetensors/);
-  t.regex(text.stdout, /0 passed, 2 failed \(backend cpu\)/);
+  t.regex(text.stdout, /0 passed, 2 failed \(backend wasm\)/);
 });
 
 test('usage errors exit 2 with a message', async (t) => {
@@ -58,7 +58,7 @@ test('usage errors exit 2 with a message', async (t) => {
   t.regex(noDir.stderr, /expected exactly one fixture directory, got 0/);
   const badBackend = await run('check-fixtures', fixturePath('internimage'), '--backend', 'quantum');
   t.is(badBackend.code, 2);
-  t.regex(badBackend.stderr, /unknown backend 'quantum' \(known: cpu\)/);
+  t.regex(badBackend.stderr, /unknown backend 'quantum' \(known: wasm, cpu\)/);
   const unknown = await run('frobnicate');
   t.is(unknown.code, 2);
   t.regex(unknown.stderr, /unknown command 'frobnicate'/);

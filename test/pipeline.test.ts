@@ -107,7 +107,7 @@ test('CLI classify --json on the 100 digits predicts the official class of each'
 test('CLI classify without weights says the weights are random', async (t) => {
   const { code, stdout } = await run('classify', join(DIGITS_DIR, digits[0]!), '--variant', 't', '--size', '32', '--top-k', '1');
   t.is(code, 0);
-  t.regex(stdout, /InternImage-T @32 on cpu, weights: random \(seed 0\) — RANDOM WEIGHTS, predictions are meaningless/);
+  t.regex(stdout, /InternImage-T @32 on wasm, weights: random \(seed 0\) — RANDOM WEIGHTS, predictions are meaningless/);
 });
 
 test('CLI visualize draws the sampling points and features writes the maps', async (t) => {
@@ -134,6 +134,6 @@ test('npm start (the demo) classifies the bundled digits and labels the random p
   const { code, stdout } = await run('demo');
   t.is(code, 0);
   t.regex(stdout, /10\/10 correct/);
-  t.regex(stdout, /InternImage-T @224 on cpu, weights: random \(seed 0\) — RANDOM WEIGHTS/);
+  t.regex(stdout, /InternImage-T @224 on wasm, weights: random \(seed 0\) — RANDOM WEIGHTS/);
   t.is(stdout.split('\n').filter((l) => /^\s+\d+\.\d+%\s+\d+\s+\S/.test(l)).length, 5);
 });

@@ -11,6 +11,7 @@ export interface BackendCandidate {
 
 export const CANDIDATES: readonly BackendCandidate[] = [
   { name: 'cpu', load: () => import('@internimage/backend-cpu') },
+  { name: 'wasm', load: () => import('@internimage/backend-wasm') },
 ];
 
 export type BackendStatus = { name: string; available: true } | { name: string; available: false; reason: string };

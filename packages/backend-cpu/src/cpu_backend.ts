@@ -6,9 +6,10 @@ import { allocTyped, sizeOf } from '@internimage/core';
 /** Value written into fresh outputs so that an element a kernel forgets to write shows up (NaN for floats). */
 const POISON_INT = -2147483648;
 
-/** Reference backend: each buffer is a typed array in this process. */
+/** Reference backend: each buffer is a typed array in this process. Other backends may reuse this storage. */
 export class CpuBackend implements Backend {
-  readonly name = 'cpu';
+  constructor(readonly name: string = 'cpu') {}
+
   readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
 
@@ -75,10 +76,11 @@ export function asCpu(backend: Backend): CpuBackend {
   return backend;
 }
 
-/** A cpu kernel config: `fn` receives the kernel's typed args and the cpu backend. */
+/** A kernel config over typed-array storage: `fn` receives the kernel's typed args and the backend. */
 export function cpuKernel<K extends KernelName>(
   kernelName: K,
   fn: (args: KernelArgs<K>, cpu: CpuBackend) => TensorInfo,
+  backendName = 'cpu',
 ): KernelConfig<K> {
-  return { kernelName, backendName: 'cpu', kernelFunc: (args) => fn(args, asCpu(args.backend)) };
+  return { kernelName, backendName, kernelFunc: (args) => fn(args, asCpu(args.backend)) };
 }

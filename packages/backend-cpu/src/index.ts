@@ -2,8 +2,12 @@ import { registerBackend, registerKernel } from '@internimage/core';
 import { CpuBackend } from './cpu_backend.js';
 import { cpuKernels } from './kernels/index.js';
 
-export { CpuBackend } from './cpu_backend.js';
+export { CpuBackend, asCpu, cpuKernel } from './cpu_backend.js';
+export { cpuKernels } from './kernels/index.js';
+export { walk } from './strided.js';
+export { imageStrides } from './layout.js';
 
 // Importing this package makes 'cpu' available to setBackend().
 registerBackend('cpu', () => new CpuBackend(), 1);
 for (const k of cpuKernels) registerKernel(k);
+export { erf, geluErf, sigmoid } from './math.js';

@@ -3,8 +3,12 @@
 import { setBackend } from '@internimage/core';
 
 const PACKAGES: Record<string, () => Promise<unknown>> = {
+  wasm: () => import('@internimage/backend-wasm'),
   cpu: () => import('@internimage/backend-cpu'),
 };
+
+/** What the CLI and createClassifier use when no backend is named: the fast CPU backend. */
+export const DEFAULT_BACKEND = 'wasm';
 
 export const BACKEND_NAMES = Object.keys(PACKAGES);
 

@@ -2,7 +2,7 @@
 import type { Tensor } from '@internimage/core';
 import { ArgumentError, getBackend, softmax, tensor, tidy } from '@internimage/core';
 import { imagenetLabels } from './assets.js';
-import { useBackend } from './backends.js';
+import { DEFAULT_BACKEND, useBackend } from './backends.js';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
 import { decodeImage, readImage } from './image/decode.js';
@@ -20,7 +20,7 @@ export interface ClassifierOptions {
   config?: Partial<InternImageConfig>;
   /** A .pth or .safetensors file; without it the weights are random (seeded) and predictions meaningless. */
   weights?: string;
-  /** Backend to run on (activated for you); default: the active one, or 'cpu'. */
+  /** Backend to run on (activated for you); default: the active one, or 'wasm'. */
   backend?: string;
   /** Class names; default ImageNet-1k for 1000 classes, otherwise the class index as text. */
   labels?: readonly string[];
@@ -67,7 +67,7 @@ async function toImage8(input: ImageInput, index: number): Promise<Image8> {
 }
 
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
-  const backend = options.backend ?? getBackend() ?? 'cpu';
+  const backend = options.backend ?? getBackend() ?? DEFAULT_BACKEND;
   await useBackend(backend);
   let model: InternImage;
   let config: InternImageConfig;

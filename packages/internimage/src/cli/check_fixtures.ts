@@ -3,14 +3,14 @@ import { parseArgs } from 'node:util';
 import { getBackend } from '@internimage/core';
 import type { CaseResult } from '../fixtures/run_case.js';
 import { readManifest, runFixtureCase } from '../fixtures/run_case.js';
-import { useBackend } from '../backends.js';
+import { DEFAULT_BACKEND, useBackend } from '../backends.js';
 import { UsageError } from './usage_error.js';
 
 export const CHECK_FIXTURES_USAGE = `internimage check-fixtures <dir> [--backend <name>] [--images <dir>] [--tolerance <x>] [--json]
 
 Runs every case of <dir>/manifest.json (kinds dcnv3_core, dcnv3_module, model, preprocess) on the chosen backend
 and prints the relative L2 error of every output. Exits 0 only when every case passes.
-  --backend <name>   backend to run on (default cpu)
+  --backend <name>   backend to run on (default wasm; cpu is the reference)
   --images <dir>     where preprocess cases find their images (default <dir>/../../images)
   --tolerance <x>    accept relative L2 errors up to x for every kind (default: 1e-5 operator and module, 1e-4 model)
   --json             print one JSON object {"cases": [{file, kind, outputs, pass}], "passed", "failed"}`;
@@ -22,7 +22,7 @@ export async function checkFixtures(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string', default: DEFAULT_BACKEND },
       images: { type: 'string' },
       tolerance: { type: 'string' },
       json: { type: 'boolean', default: false },

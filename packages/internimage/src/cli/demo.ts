@@ -1,3 +1,4 @@
+import { DEFAULT_BACKEND } from '../backends.js';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MNIST_LABELS, MNIST_MODEL, SAMPLE_PHOTO, mnistDigits } from '../assets.js';
@@ -9,11 +10,11 @@ export const DEMO_USAGE = `internimage demo [--weights <internimage_t_1k_224.pth
 The main job, on bundled files: classifies MNIST digits with the bundled trained InternImage, then a photo with
 InternImage-T (random weights, labelled as such, unless --weights gives the published checkpoint).
   --weights <file>   InternImage-T weights for the photo (the published internimage_t_1k_224.pth)
-  --backend <name>   backend to run on (default cpu)`;
+  --backend <name>   backend to run on (default wasm; cpu is the reference)`;
 
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, options: { weights: { type: 'string' }, backend: { type: 'string', default: 'cpu' } },
+    args: argv, options: { weights: { type: 'string' }, backend: { type: 'string', default: DEFAULT_BACKEND } },
   });
   const digits = mnistDigits();
   const mnist = await createClassifier({ weights: MNIST_MODEL, labels: MNIST_LABELS, backend: values.backend });
@@ -36,7 +37,7 @@ export async function demo(argv: string[]): Promise<number> {
   const photo = await createClassifier(options).finally(done);
   try {
     console.log(`2. ${describeModel(photo, 't')}`);
-    console.log(`   classifying ${basename(SAMPLE_PHOTO)} (InternImage-T is ~5 GFLOP: about 15–20 s on the cpu reference backend)…`);
+    console.log(`   classifying ${basename(SAMPLE_PHOTO)} (InternImage-T is ~5 GMAC: about 2 s on wasm, 15–20 s on the cpu reference backend)…`);
     const top = await photo.classify(SAMPLE_PHOTO, { topK: 5 });
     for (const p of top) console.log(`   ${(p.score * 100).toFixed(2).padStart(6)}%  ${String(p.index).padStart(4)}  ${p.label}`);
   } finally {

@@ -1,3 +1,4 @@
+import { DEFAULT_BACKEND } from '../backends.js';
 // Options shared by the commands that build a model: which weights, architecture and backend.
 import type { ClassifierOptions } from '../classifier.js';
 import { byteProgress } from './progress.js';
@@ -5,14 +6,14 @@ import { byteProgress } from './progress.js';
 export const MODEL_OPTIONS = {
   weights: { type: 'string' },
   variant: { type: 'string' },
-  backend: { type: 'string', default: 'cpu' },
+  backend: { type: 'string', default: DEFAULT_BACKEND },
   ema: { type: 'boolean', default: false },
   size: { type: 'string' },
 } as const;
 
 export const MODEL_OPTIONS_USAGE = `  --weights <file>   .pth or .safetensors weights (default: random weights, labelled as such)
   --variant <v>      t, s, b, l, xl, h or g (default: inferred from the weights, or t)
-  --backend <name>   backend to run on (default cpu)
+  --backend <name>   backend to run on (default wasm; cpu is the reference)
   --ema              use the EMA weights of a training checkpoint
   --size <n>         input side length (default: the model's evaluation size)`;
 

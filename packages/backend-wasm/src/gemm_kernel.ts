@@ -1,0 +1,76 @@
+// A WASM SIMD GEMM microkernel, generated as bytes: C[M×N] = A[M×K] · B[K×N], row-major float32, M a multiple
+// of 4 and N a multiple of 8 (callers pad). Each step of the k loop updates a 4×8 tile held in eight f32x4
+// accumulators: two vector loads of B, four broadcasts of A, eight multiply-adds (fused with relaxed SIMD).
+import type { FunctionDef } from './wasm_encoder.js';
+import { I32, V128, encodeModule, op } from './wasm_encoder.js';
+
+// Parameters.
+const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5;
+// i32 locals.
+const I0 = 6, J0 = 7, KK = 8, B = 9, K4 = 10, N4 = 11, C = 12, A0 = 13;
+const A = (r: number) => A0 + r; // row pointers A0..A3 = 13..16
+// v128 locals.
+const ACC0 = 17;
+const ACC = (r: number, half: number) => ACC0 + r * 2 + half; // 17..24
+const VB0 = 25, VB1 = 26, VA = 27;
+
+function gemmBody(fma: boolean): number[] {
+  const madd = (acc: number, vb: number) => fma
+    ? [...op.get(VA), ...op.get(vb), ...op.get(acc), ...op.f32x4RelaxedMadd, ...op.set(acc)]
+    : [...op.get(acc), ...op.get(VA), ...op.get(vb), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc)];
+  const kLoop = [
+    ...op.block, ...op.loop,
+    ...op.get(KK), ...op.get(K), ...op.geU, ...op.brIf(1),
+    ...op.get(B), ...op.v128Load(0), ...op.set(VB0),
+    ...op.get(B), ...op.v128Load(16), ...op.set(VB1),
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...op.get(A(r)), ...op.f32Load(0), ...op.f32x4Splat, ...op.set(VA),
+      ...madd(ACC(r, 0), VB0), ...madd(ACC(r, 1), VB1),
+      ...op.get(A(r)), ...op.i32(4), ...op.add, ...op.set(A(r)),
+    ]),
+    ...op.get(B), ...op.get(N4), ...op.add, ...op.set(B),
+    ...op.get(KK), ...op.i32(1), ...op.add, ...op.set(KK),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+  const jLoop = [
+    ...op.block, ...op.loop,
+    ...op.get(J0), ...op.get(N), ...op.geU, ...op.brIf(1),
+    ...[0, 1, 2, 3].flatMap((r) => [...op.v128Zero, ...op.set(ACC(r, 0)), ...op.v128Zero, ...op.set(ACC(r, 1))]),
+    // A row pointers: pa + (i0 + r)·K·4; B: pb + j0·4; k = 0.
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...op.get(PA), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(K4), ...op.mul, ...op.add, ...op.set(A(r)),
+    ]),
+    ...op.get(PB), ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.set(B),
+    ...op.i32(0), ...op.set(KK),
+    ...kLoop,
+    // C tile: pc + ((i0 + r)·N + j0)·4.
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...op.get(PC), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(N4), ...op.mul, ...op.add,
+      ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.set(C),
+      ...op.get(C), ...op.get(ACC(r, 0)), ...op.v128Store(0),
+      ...op.get(C), ...op.get(ACC(r, 1)), ...op.v128Store(16),
+    ]),
+    ...op.get(J0), ...op.i32(8), ...op.add, ...op.set(J0),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+  return [
+    ...op.get(K), ...op.i32(4), ...op.mul, ...op.set(K4),
+    ...op.get(N), ...op.i32(4), ...op.mul, ...op.set(N4),
+    ...op.i32(0), ...op.set(I0),
+    ...op.block, ...op.loop,
+    ...op.get(I0), ...op.get(M), ...op.geU, ...op.brIf(1),
+    ...op.i32(0), ...op.set(J0),
+    ...jLoop,
+    ...op.get(I0), ...op.i32(4), ...op.add, ...op.set(I0),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
+export function gemmModule(fma: boolean): Uint8Array<ArrayBuffer> {
+  const fn: FunctionDef = {
+    name: 'gemm', params: 6,
+    locals: [[A0 + 4 - I0, I32], [VA - ACC0 + 1, V128]],
+    body: gemmBody(fma),
+  };
+  return encodeModule([fn]);
+}

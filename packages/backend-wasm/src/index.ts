@@ -1,0 +1,15 @@
+import { registerBackend, registerKernel } from '@internimage/core';
+import { CpuBackend } from '@internimage/backend-cpu';
+import { wasmKernels } from './kernels/index.js';
+
+export { gemm, gemmUsesFma, packB, packTransposed } from './gemm.js';
+export { fastKernels, wasmKernels } from './kernels/index.js';
+
+// Importing this package makes 'wasm' available to setBackend(): WebAssembly with SIMD is required.
+registerBackend('wasm', () => {
+  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0))) {
+    throw new Error('WebAssembly is not available in this runtime');
+  }
+  return new CpuBackend('wasm');
+}, 2);
+for (const k of wasmKernels) registerKernel(k);

@@ -1,0 +1,24 @@
+import { cpuKernels } from '@internimage/backend-cpu';
+import type { KernelConfig, KernelName } from '@internimage/core';
+import { binaryConfig } from './binary.js';
+import { conv2dConfig } from './conv2d.js';
+import { dcnv3Config } from './dcnv3.js';
+import { linearConfig } from './linear.js';
+import { matMulConfig } from './mat_mul.js';
+import { unaryConfig } from './unary.js';
+
+/** Kernels this backend computes its own way. */
+export const fastKernels: ReadonlyArray<KernelConfig<KernelName>> = [
+  binaryConfig, conv2dConfig, dcnv3Config, linearConfig, matMulConfig, unaryConfig,
+] as unknown as ReadonlyArray<KernelConfig<KernelName>>;
+
+/**
+ * Every kernel of the backend: its own, and for the rest the reference kernels, which run unchanged on the same
+ * typed-array storage (a deliberate, complete kernel set, not a fallback at run time).
+ */
+export const wasmKernels: ReadonlyArray<KernelConfig<KernelName>> = [
+  ...fastKernels,
+  ...cpuKernels
+    .filter((k) => !fastKernels.some((f) => f.kernelName === k.kernelName))
+    .map((k) => ({ ...k, backendName: 'wasm' })),
+];

@@ -1,0 +1,71 @@
+// Just enough of the WebAssembly binary format to emit small SIMD kernels from TypeScript (no toolchain needed).
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** Opcodes used by the kernels (SIMD ones after the 0xfd prefix, LEB128-encoded). */
+export const op = {
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], br: (d: number) => [0x0c, ...uleb(d)],
+  brIf: (d: number) => [0x0d, ...uleb(d)],
+  get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)], tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], geU: [0x4f],
+  f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
+  v128Load: (offset = 0) => [0xfd, 0x00, 0x04, ...uleb(offset)],
+  v128Store: (offset = 0) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
+  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  f32x4Splat: [0xfd, 0x13], f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
+};
+
+export interface FunctionDef {
+  name: string;
+  params: number;
+  /** Extra locals by type, declared after the (i32) parameters. */
+  locals: Array<[count: number, type: number]>;
+  body: number[];
+}
+
+/** A module importing memory `env.memory` and exporting the given functions (all parameters i32, no results). */
+export function encodeModule(functions: FunctionDef[]): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0x00]);
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(functions.map((f) => {
+      const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end];
+      return [...uleb(body.length), ...body];
+    }))),
+  ];
+  return Uint8Array.from(bytes);
+}
