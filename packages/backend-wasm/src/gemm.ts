@@ -1,28 +1,12 @@
 // GEMM through the WASM microkernel: operands are copied (zero-padded to the tile sizes) into the kernel's memory.
-import v8 from 'node:v8';
 import { gemmModule } from './gemm_kernel.js';
+import type { WasmKernel } from './wasm_runtime.js';
+import { instantiate, reserve } from './wasm_runtime.js';
 
 type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number) => void;
 
-let instance: { gemm: Gemm; memory: WebAssembly.Memory; fma: boolean } | undefined;
-
-/** Compiles the kernel once: with relaxed SIMD (fused multiply-add) where the runtime has it, plain SIMD otherwise. */
-function kernel(): { gemm: Gemm; memory: WebAssembly.Memory; fma: boolean } {
-  if (instance) return instance;
-  const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536 });
-  const build = (fma: boolean) => new WebAssembly.Instance(new WebAssembly.Module(gemmModule(fma)), { env: { memory } });
-  let fma = false;
-  let inst: WebAssembly.Instance;
-  try {
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-    inst = build(true);
-    fma = true;
-  } catch {
-    inst = build(false);
-  }
-  instance = { gemm: inst.exports.gemm as Gemm, memory, fma };
-  return instance;
-}
+let instance: WasmKernel<{ gemm_rows: Gemm; gemm_panels: Gemm }> | undefined;
+const kernel = () => (instance ??= instantiate(gemmModule));
 
 /** Whether the kernel uses fused multiply-add (relaxed SIMD). */
 export function gemmUsesFma(): boolean {
@@ -36,14 +20,14 @@ const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
  * `bPacked` may hold B already padded to a multiple of 8 columns (see packB) to skip repacking cached weights.
  */
 export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number): void {
-  const { gemm: run, memory } = kernel();
+  const { exports: { gemm_rows: rows, gemm_panels: panels }, memory } = kernel();
   const mp = roundUp(m, 4);
   const np = roundUp(n, 8);
   const aBytes = mp * k * 4;
   const bBytes = k * np * 4;
   const cBytes = mp * np * 4;
   const need = aBytes + bBytes + cBytes;
-  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+  reserve(memory, need);
   const heap = new Float32Array(memory.buffer);
   const pa = 0;
   const pb = aBytes;
@@ -52,30 +36,35 @@ export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Arr
   heap.fill(0, pa / 4 + m * k, pa / 4 + mp * k);
   const packed = b instanceof Float32Array ? packB(b, k, n) : b;
   heap.set(packed.data, pb / 4);
-  run(pa, pb, pc, mp, np, k);
+  // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
+  (aBytes >= bBytes ? rows : panels)(pa, pb, pc, mp, np, k);
   if (np === n) out.set(heap.subarray(pc / 4, pc / 4 + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
 }
 
+/** B in the kernel's layout: panels of 8 columns (zero-padded), each K×8 contiguous. */
 export interface PackedB {
   data: Float32Array;
   k: number;
   n: number;
 }
 
-/** B[K×N] padded with zero columns to a multiple of 8. */
-export function packB(b: Float32Array, k: number, n: number): PackedB {
-  const np = roundUp(n, 8);
-  if (np === n) return { data: b.subarray(0, k * n), k, n };
-  const data = new Float32Array(k * np);
-  for (let i = 0; i < k; i++) data.set(b.subarray(i * n, i * n + n), i * np);
+/** Packs B given element access `at(k, j)`. */
+function pack(k: number, n: number, at: (row: number, col: number) => number): PackedB {
+  const data = new Float32Array(k * roundUp(n, 8));
+  for (let j = 0; j < n; j++) {
+    const panel = (j >> 3) * k * 8 + (j & 7);
+    for (let i = 0; i < k; i++) data[panel + i * 8] = at(i, j);
+  }
   return { data, k, n };
 }
 
-/** Wᵀ for a PyTorch linear weight W[out×in], padded: B[in×out'] for x·Wᵀ. */
+/** B[K×N] row-major. */
+export function packB(b: Float32Array, k: number, n: number): PackedB {
+  return pack(k, n, (i, j) => b[i * n + j]!);
+}
+
+/** Wᵀ for a PyTorch linear weight W[out×in]: B[in×out] for x·Wᵀ. */
 export function packTransposed(w: Float32Array, out: number, inF: number): PackedB {
-  const np = roundUp(out, 8);
-  const data = new Float32Array(inF * np);
-  for (let o = 0; o < out; o++) for (let i = 0; i < inF; i++) data[i * np + o] = w[o * inF + i]!;
-  return { data, k: inF, n: out };
+  return pack(inF, out, (i, j) => w[j * inF + i]!);
 }

@@ -1,6 +1,7 @@
-// A WASM SIMD GEMM microkernel, generated as bytes: C[M×N] = A[M×K] · B[K×N], row-major float32, M a multiple
-// of 4 and N a multiple of 8 (callers pad). Each step of the k loop updates a 4×8 tile held in eight f32x4
-// accumulators: two vector loads of B, four broadcasts of A, eight multiply-adds (fused with relaxed SIMD).
+// A WASM SIMD GEMM microkernel, generated as bytes: C[M×N] = A[M×K] · B[K×N] in float32, M a multiple of 4 and N
+// of 8 (callers pad). A and C are row-major; B is packed in panels of 8 columns, each panel K×8 contiguous, so the
+// k loop reads B sequentially. Each step of the k loop updates a 4×8 tile held in eight f32x4 accumulators: two
+// vector loads of B, four broadcasts of A, eight multiply-adds (fused with relaxed SIMD).
 import type { FunctionDef } from './wasm_encoder.js';
 import { I32, V128, encodeModule, op } from './wasm_encoder.js';
 
@@ -14,7 +15,9 @@ const ACC0 = 17;
 const ACC = (r: number, half: number) => ACC0 + r * 2 + half; // 17..24
 const VB0 = 25, VB1 = 26, VA = 27;
 
-function gemmBody(fma: boolean): number[] {
+/** Loops over the 4×8 tiles of C; `rowsOuter` walks row tiles in the outer loop (B re-read per row tile), otherwise
+ * column panels (each B panel stays in cache while A streams past). */
+function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
   const madd = (acc: number, vb: number) => fma
     ? [...op.get(VA), ...op.get(vb), ...op.get(acc), ...op.f32x4RelaxedMadd, ...op.set(acc)]
     : [...op.get(acc), ...op.get(VA), ...op.get(vb), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc)];
@@ -28,19 +31,17 @@ function gemmBody(fma: boolean): number[] {
       ...madd(ACC(r, 0), VB0), ...madd(ACC(r, 1), VB1),
       ...op.get(A(r)), ...op.i32(4), ...op.add, ...op.set(A(r)),
     ]),
-    ...op.get(B), ...op.get(N4), ...op.add, ...op.set(B),
+    ...op.get(B), ...op.i32(32), ...op.add, ...op.set(B),
     ...op.get(KK), ...op.i32(1), ...op.add, ...op.set(KK),
     ...op.br(0), ...op.end, ...op.end,
   ];
-  const jLoop = [
-    ...op.block, ...op.loop,
-    ...op.get(J0), ...op.get(N), ...op.geU, ...op.brIf(1),
+  const tile = [
     ...[0, 1, 2, 3].flatMap((r) => [...op.v128Zero, ...op.set(ACC(r, 0)), ...op.v128Zero, ...op.set(ACC(r, 1))]),
-    // A row pointers: pa + (i0 + r)·K·4; B: pb + j0·4; k = 0.
+    // A row pointers: pa + (i0 + r)·K·4; B: the panel of columns j0..j0+7 at pb + j0·K·4; k = 0.
     ...[0, 1, 2, 3].flatMap((r) => [
       ...op.get(PA), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(K4), ...op.mul, ...op.add, ...op.set(A(r)),
     ]),
-    ...op.get(PB), ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.set(B),
+    ...op.get(PB), ...op.get(J0), ...op.get(K4), ...op.mul, ...op.add, ...op.set(B),
     ...op.i32(0), ...op.set(KK),
     ...kLoop,
     // C tile: pc + ((i0 + r)·N + j0)·4.
@@ -50,27 +51,27 @@ function gemmBody(fma: boolean): number[] {
       ...op.get(C), ...op.get(ACC(r, 0)), ...op.v128Store(0),
       ...op.get(C), ...op.get(ACC(r, 1)), ...op.v128Store(16),
     ]),
-    ...op.get(J0), ...op.i32(8), ...op.add, ...op.set(J0),
+  ];
+  /** for (v = 0; v < limit; v += step) body */
+  const loop = (v: number, limit: number, step: number, body: number[]) => [
+    ...op.i32(0), ...op.set(v),
+    ...op.block, ...op.loop,
+    ...op.get(v), ...op.get(limit), ...op.geU, ...op.brIf(1),
+    ...body,
+    ...op.get(v), ...op.i32(step), ...op.add, ...op.set(v),
     ...op.br(0), ...op.end, ...op.end,
   ];
   return [
     ...op.get(K), ...op.i32(4), ...op.mul, ...op.set(K4),
     ...op.get(N), ...op.i32(4), ...op.mul, ...op.set(N4),
-    ...op.i32(0), ...op.set(I0),
-    ...op.block, ...op.loop,
-    ...op.get(I0), ...op.get(M), ...op.geU, ...op.brIf(1),
-    ...op.i32(0), ...op.set(J0),
-    ...jLoop,
-    ...op.get(I0), ...op.i32(4), ...op.add, ...op.set(I0),
-    ...op.br(0), ...op.end, ...op.end,
+    ...(rowsOuter ? loop(I0, M, 4, loop(J0, N, 8, tile)) : loop(J0, N, 8, loop(I0, M, 4, tile))),
   ];
 }
 
+/** Exports gemm_rows (row tiles outer) and gemm_panels (column panels outer), same arguments. */
 export function gemmModule(fma: boolean): Uint8Array<ArrayBuffer> {
-  const fn: FunctionDef = {
-    name: 'gemm', params: 6,
-    locals: [[A0 + 4 - I0, I32], [VA - ACC0 + 1, V128]],
-    body: gemmBody(fma),
-  };
-  return encodeModule([fn]);
+  const fn = (name: string, rowsOuter: boolean): FunctionDef => ({
+    name, params: 6, locals: [[A0 + 4 - I0, I32], [VA - ACC0 + 1, V128]], body: gemmBody(fma, rowsOuter),
+  });
+  return encodeModule([fn('gemm_rows', true), fn('gemm_panels', false)]);
 }

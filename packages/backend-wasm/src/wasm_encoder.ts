@@ -38,6 +38,7 @@ export const op = {
   get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)], tee: (i: number) => [0x22, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], geU: [0x4f],
   f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
+  i32Load: (offset = 0) => [0x28, 0x02, ...uleb(offset)],
   v128Load: (offset = 0) => [0xfd, 0x00, 0x04, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
