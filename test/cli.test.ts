@@ -108,3 +108,15 @@ test('convert writes bit-identical tensors and records the config for loading', 
   t.is(evil.code, 2);
   t.regex(evil.stderr, /global 'os\.system' is not allowed/);
 });
+
+test('bench --json times a random model and reports the documented fields', async (t) => {
+  const { code, stdout, stderr } = await run('bench', '--variant', 't', '--size', '64', '--runs', '1', '--json');
+  t.is(code, 0, stderr);
+  const r = JSON.parse(stdout) as Record<string, unknown>;
+  t.deepEqual(Object.keys(r), ['variant', 'size', 'batch', 'backend', 'threads', 'median_ms', 'min_ms', 'runs', 'peak_rss_mb']);
+  t.deepEqual([r.variant, r.size, r.batch, r.backend, r.threads, r.runs], ['t', 64, 1, 'wasm', 1, 1]);
+  t.true((r.median_ms as number) > 0);
+  const threads = await run('bench', '--threads', '4');
+  t.is(threads.code, 2);
+  t.regex(threads.stderr, /only single-threaded execution is implemented yet/);
+});

@@ -3,7 +3,7 @@ import { gemmModule } from './gemm_kernel.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { instantiate, reserve } from './wasm_runtime.js';
 
-type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number) => void;
+type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
 
 let instance: WasmKernel<{ gemm_rows: Gemm; gemm_panels: Gemm }> | undefined;
 const kernel = () => (instance ??= instantiate(gemmModule));
@@ -16,28 +16,32 @@ export function gemmUsesFma(): boolean {
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
 /**
- * C[M×N] = A[M×K] · B[K×N] (row-major). `a`/`b` may be views; the result is written to `out` (length ≥ M·N).
- * `bPacked` may hold B already padded to a multiple of 8 columns (see packB) to skip repacking cached weights.
+ * C[M×N] = A[M×K] · B[K×N] (+ bias[N] on every row). A row-major (a view is fine); B row-major or already packed
+ * (packB / packTransposed: cache packed weights). The result is written to `out` (length ≥ M·N).
  */
-export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number): void {
+export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number, bias?: Float32Array): void {
   const { exports: { gemm_rows: rows, gemm_panels: panels }, memory } = kernel();
   const mp = roundUp(m, 4);
   const np = roundUp(n, 8);
   const aBytes = mp * k * 4;
   const bBytes = k * np * 4;
+  const biasBytes = np * 4;
   const cBytes = mp * np * 4;
-  const need = aBytes + bBytes + cBytes;
+  const need = aBytes + bBytes + biasBytes + cBytes;
   reserve(memory, need);
   const heap = new Float32Array(memory.buffer);
   const pa = 0;
   const pb = aBytes;
-  const pc = aBytes + bBytes;
+  const pbias = pb + bBytes;
+  const pc = pbias + biasBytes;
   heap.set(a.subarray(0, m * k), pa / 4);
   heap.fill(0, pa / 4 + m * k, pa / 4 + mp * k);
   const packed = b instanceof Float32Array ? packB(b, k, n) : b;
   heap.set(packed.data, pb / 4);
+  heap.fill(0, pbias / 4, pbias / 4 + np);
+  if (bias) heap.set(bias.subarray(0, n), pbias / 4);
   // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
-  (aBytes >= bBytes ? rows : panels)(pa, pb, pc, mp, np, k);
+  (aBytes >= bBytes ? rows : panels)(pa, pb, pc, mp, np, k, pbias);
   if (np === n) out.set(heap.subarray(pc / 4, pc / 4 + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
 }

@@ -5,15 +5,15 @@
 import type { FunctionDef } from './wasm_encoder.js';
 import { I32, V128, encodeModule, op } from './wasm_encoder.js';
 
-// Parameters.
-const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5;
+// Parameters: A, packed B, C, M, N, K, and a bias row of N' floats added to every row of C (zeros for none).
+const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5, PBIAS = 6;
 // i32 locals.
-const I0 = 6, J0 = 7, KK = 8, B = 9, K4 = 10, N4 = 11, C = 12, A0 = 13;
-const A = (r: number) => A0 + r; // row pointers A0..A3 = 13..16
+const I0 = 7, J0 = 8, KK = 9, B = 10, K4 = 11, N4 = 12, C = 13, A0 = 14;
+const A = (r: number) => A0 + r; // row pointers A0..A3 = 14..17
 // v128 locals.
-const ACC0 = 17;
-const ACC = (r: number, half: number) => ACC0 + r * 2 + half; // 17..24
-const VB0 = 25, VB1 = 26, VA = 27;
+const ACC0 = 18;
+const ACC = (r: number, half: number) => ACC0 + r * 2 + half; // 18..25
+const VB0 = 26, VB1 = 27, VA = 28;
 
 /** Loops over the 4×8 tiles of C; `rowsOuter` walks row tiles in the outer loop (B re-read per row tile), otherwise
  * column panels (each B panel stays in cache while A streams past). */
@@ -36,7 +36,11 @@ function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
     ...op.br(0), ...op.end, ...op.end,
   ];
   const tile = [
-    ...[0, 1, 2, 3].flatMap((r) => [...op.v128Zero, ...op.set(ACC(r, 0)), ...op.v128Zero, ...op.set(ACC(r, 1))]),
+    // Accumulators start at the bias of columns j0..j0+7 (the epilogue is free this way).
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...op.get(PBIAS), ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.v128Load(0), ...op.set(ACC(r, 0)),
+      ...op.get(PBIAS), ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.v128Load(16), ...op.set(ACC(r, 1)),
+    ]),
     // A row pointers: pa + (i0 + r)·K·4; B: the panel of columns j0..j0+7 at pb + j0·K·4; k = 0.
     ...[0, 1, 2, 3].flatMap((r) => [
       ...op.get(PA), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(K4), ...op.mul, ...op.add, ...op.set(A(r)),
@@ -71,7 +75,7 @@ function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
 /** Exports gemm_rows (row tiles outer) and gemm_panels (column panels outer), same arguments. */
 export function gemmModule(fma: boolean): Uint8Array<ArrayBuffer> {
   const fn = (name: string, rowsOuter: boolean): FunctionDef => ({
-    name, params: 6, locals: [[A0 + 4 - I0, I32], [VA - ACC0 + 1, V128]], body: gemmBody(fma, rowsOuter),
+    name, params: 7, locals: [[A0 + 4 - I0, I32], [VA - ACC0 + 1, V128]], body: gemmBody(fma, rowsOuter),
   });
   return encodeModule([fn('gemm_rows', true), fn('gemm_panels', false)]);
 }

@@ -7,10 +7,6 @@ export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias } }
   const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const { info, out } = be.allocFloat([...x.shape.slice(0, -1), outF]);
   const w = packedFor(weight.dataId, `linear ${outF}x${inF}`, () => packTransposed(be.floats(weight), outF, inF));
-  gemm(be.floats(x), w, out, rows, outF, inF);
-  if (bias) {
-    const b = be.floats(bias);
-    for (let r = 0; r < rows; r++) for (let o = 0; o < outF; o++) out[r * outF + o]! += b[o]!;
-  }
+  gemm(be.floats(x), w, out, rows, outF, inF, bias ? be.floats(bias) : undefined);
   return info;
 }, 'wasm');

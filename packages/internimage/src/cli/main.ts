@@ -1,3 +1,4 @@
+import { BENCH_USAGE, bench } from './bench.js';
 import { CHECK_FIXTURES_USAGE, checkFixtures } from './check_fixtures.js';
 import { CLASSIFY_USAGE, classify } from './classify.js';
 import { CONVERT_USAGE, convert } from './convert.js';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   visualize: { usage: VISUALIZE_USAGE, run: visualize },
   'check-fixtures': { usage: CHECK_FIXTURES_USAGE, run: checkFixtures },
   inspect: { usage: INSPECT_USAGE, run: inspect },
+  bench: { usage: BENCH_USAGE, run: bench },
   convert: { usage: CONVERT_USAGE, run: convert },
 };
 
