@@ -1,5 +1,5 @@
 // GEMM through the WASM microkernel: operands are copied (zero-padded to the tile sizes) into the kernel's memory.
-import { gemmModule } from './gemm_kernel.js';
+import { TILE_ROWS, gemmModule } from './gemm_kernel.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { instantiate, reserve } from './wasm_runtime.js';
 
@@ -21,7 +21,7 @@ const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
  */
 export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number, bias?: Float32Array): void {
   const { exports: { gemm_rows: rows, gemm_panels: panels }, memory } = kernel();
-  const mp = roundUp(m, 4);
+  const mp = roundUp(m, TILE_ROWS);
   const np = roundUp(n, 8);
   const aBytes = mp * k * 4;
   const bBytes = k * np * 4;

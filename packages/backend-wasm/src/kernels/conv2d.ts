@@ -2,18 +2,19 @@ import { cpuKernel, cpuKernels, imageStrides } from '@internimage/backend-cpu';
 import type { KernelFunc } from '@internimage/core';
 import { gemm, packTransposed } from '../gemm.js';
 import { packedFor } from '../weights_cache.js';
-import { depthwiseNHWC, isDepthwiseNHWC } from './depthwise.js';
+import { depthwiseNHWC, isSimdDepthwise } from './depthwise.js';
 
 const referenceConv2d = cpuKernels.find((k) => k.kernelName === 'Conv2D')!.kernelFunc as unknown as KernelFunc<'Conv2D'>;
 
 /**
  * Convolution as GEMM: each group's input patches (im2col, zero padding included) times its weights. Depthwise
- * convolutions have nothing to gain from GEMM: NHWC ones take a channel-contiguous loop, NCHW ones the reference.
+ * convolutions have nothing to gain from GEMM: NHWC stride-1 ones (the DCNv3 offset branch) take a WASM SIMD kernel,
+ * others the reference loop.
  */
 export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   const { inputs: { x, weight, bias }, attrs: g } = args;
   const inPerGroup = g.inChannels / g.groups;
-  if (isDepthwiseNHWC(g)) {
+  if (isSimdDepthwise(g)) {
     const { info, out } = be.allocFloat(g.outShape);
     depthwiseNHWC(be.floats(x), be.floats(weight), bias ? be.floats(bias) : undefined, g, out);
     return info;

@@ -1,40 +1,53 @@
 import type { Conv2DInfo } from '@internimage/core';
+import { depthwiseModule } from '../depthwise_kernel.js';
+import type { WasmKernel } from '../wasm_runtime.js';
+import { instantiate, reserve } from '../wasm_runtime.js';
 
-/** Whether a convolution is depthwise over NHWC data (the DCNv3 offset branch), the case depthwiseNHWC handles. */
-export function isDepthwiseNHWC(g: Conv2DInfo): boolean {
-  return g.dataFormat === 'NHWC' && g.groups === g.inChannels && g.outChannels === g.inChannels;
+type Depthwise = (...args: number[]) => void;
+let instance: WasmKernel<{ depthwise: Depthwise }> | undefined;
+
+/** Depthwise (one filter per channel), NHWC, stride 1, channels a multiple of 4: the DCNv3 offset branch. */
+export function isSimdDepthwise(g: Conv2DInfo): boolean {
+  return g.dataFormat === 'NHWC' && g.groups === g.inChannels && g.outChannels === g.inChannels &&
+    g.strideH === 1 && g.strideW === 1 && g.inChannels % 4 === 0;
 }
 
 /**
- * Depthwise convolution on NHWC data: for each output pixel and tap, one pass over the contiguous channels, which
- * the JIT turns into tight loops (the reference visits one channel at a time across all taps).
+ * The input is copied into the kernel's memory with a zero border (so the kernel never checks bounds), the OIHW
+ * weights as one row of C per tap, then the WASM kernel computes every output vector of 4 channels.
  */
 export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, g: Conv2DInfo, out: Float32Array): void {
+  instance ??= instantiate(depthwiseModule);
+  const { memory, exports: { depthwise } } = instance;
   const C = g.inChannels;
   const taps = g.kH * g.kW;
-  // Weights OIHW [C, 1, kH, kW] → per tap, a row of C.
-  const wt = new Float32Array(taps * C);
-  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) wt[t * C + c] = w[c * taps + t]!;
-  const acc = new Float32Array(C);
+  // Padded extent: every tap of every output pixel must land inside.
+  const hp = g.outH + g.dilationH * (g.kH - 1);
+  const wp = g.outW + g.dilationW * (g.kW - 1);
+  const xBytes = g.batch * hp * wp * C * 4;
+  const wBytes = taps * C * 4;
+  const px = 0;
+  const pw = xBytes;
+  const pb = pw + wBytes;
+  const po = pb + C * 4;
+  reserve(memory, po + out.byteLength);
+  const heap = new Float32Array(memory.buffer);
+  heap.fill(0, px / 4, (px + xBytes) / 4);
   for (let n = 0; n < g.batch; n++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      for (let ox = 0; ox < g.outW; ox++) {
-        if (bias) acc.set(bias);
-        else acc.fill(0);
-        for (let ky = 0; ky < g.kH; ky++) {
-          const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-          if (iy < 0 || iy >= g.inH) continue;
-          for (let kx = 0; kx < g.kW; kx++) {
-            const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-            if (ix < 0 || ix >= g.inW) continue;
-            const src = ((n * g.inH + iy) * g.inW + ix) * C;
-            const wo = (ky * g.kW + kx) * C;
-            for (let c = 0; c < C; c++) acc[c]! += x[src + c]! * wt[wo + c]!;
-          }
-        }
-        out.set(acc, ((n * g.outH + oy) * g.outW + ox) * C);
-      }
+    for (let y = 0; y < g.inH; y++) {
+      const py = y + g.padTop;
+      if (py < 0 || py >= hp) continue;
+      const srcRow = ((n * g.inH + y) * g.inW) * C;
+      const firstX = Math.max(0, -g.padLeft);
+      const lastX = Math.min(g.inW, wp - g.padLeft);
+      if (lastX <= firstX) continue;
+      const dst = px / 4 + ((n * hp + py) * wp + firstX + g.padLeft) * C;
+      heap.set(x.subarray(srcRow + firstX * C, srcRow + lastX * C), dst);
     }
   }
+  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) heap[pw / 4 + t * C + c] = w[c * taps + t]!;
+  if (bias) heap.set(bias, pb / 4);
+  else heap.fill(0, pb / 4, pb / 4 + C);
+  depthwise(px, pw, pb, po, g.batch, g.outH, g.outW, C, g.kH, g.kW, hp, wp, g.dilationH, g.dilationW);
+  out.set(new Float32Array(memory.buffer, po, out.length));
 }
-
