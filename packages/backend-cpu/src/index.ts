@@ -10,4 +10,3 @@ export { imageStrides } from './layout.js';
 // Importing this package makes 'cpu' available to setBackend().
 registerBackend('cpu', () => new CpuBackend(), 1);
 for (const k of cpuKernels) registerKernel(k);
-export { erf, geluErf, sigmoid } from './math.js';

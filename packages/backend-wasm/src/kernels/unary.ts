@@ -1,16 +1,25 @@
 import { cpuKernel, cpuKernels } from '@internimage/backend-cpu';
 import type { KernelFunc } from '@internimage/core';
-import { erfFast } from './erf_table.js';
+import { erfModule } from '../erf_kernel.js';
+import type { WasmKernel } from '../wasm_runtime.js';
+import { instantiate, reserve } from '../wasm_runtime.js';
 
 const referenceUnary = cpuKernels.find((k) => k.kernelName === 'Unary')!.kernelFunc as unknown as KernelFunc<'Unary'>;
+type Elementwise = (input: number, output: number, bytes: number) => void;
+let instance: WasmKernel<{ erf: Elementwise; gelu: Elementwise }> | undefined;
 
-/** GELU and erf take the fast erf; every other unary op is the reference kernel. */
+/** GELU and erf run in the WASM SIMD kernel (rational erf, error ≤ 3.7e-7); every other unary op is the reference kernel. */
 export const unaryConfig = cpuKernel('Unary', (args, be) => {
   const { inputs: { x }, attrs: { op } } = args;
   if (op !== 'gelu' && op !== 'erf') return referenceUnary(args);
+  instance ??= instantiate(erfModule);
+  const { memory, exports } = instance;
   const xv = be.floats(x);
+  const bytes = Math.ceil(xv.length / 4) * 16;
+  reserve(memory, 2 * bytes);
+  new Float32Array(memory.buffer, 0, xv.length).set(xv);
+  exports[op](0, bytes, bytes);
   const { info, out } = be.allocFloat(x.shape);
-  if (op === 'erf') for (let i = 0; i < xv.length; i++) out[i] = erfFast(xv[i]!);
-  else for (let i = 0; i < xv.length; i++) out[i] = 0.5 * xv[i]! * (1 + erfFast(xv[i]! * Math.SQRT1_2));
+  out.set(new Float32Array(memory.buffer, bytes, xv.length));
   return info;
 }, 'wasm');
