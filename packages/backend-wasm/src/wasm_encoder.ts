@@ -30,6 +30,7 @@ const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
+export const F32 = 0x7d;
 
 /** Opcodes used by the kernels (SIMD ones after the 0xfd prefix, LEB128-encoded). */
 export const op = {
@@ -38,6 +39,10 @@ export const op = {
   get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)], tee: (i: number) => [0x22, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], geU: [0x4f],
   f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
+  f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
+  f32Add: [0x92], f32Sub: [0x93], f32Mul: [0x94], f32Div: [0x95], f32Sqrt: [0x91], f32ConvertI32U: [0xb3],
+  f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
+  f32x4Sub: [0xfd, ...uleb(0xe5)],
   i32Load: (offset = 0) => [0x28, 0x02, ...uleb(offset)],
   v128Load: (offset = 0) => [0xfd, 0x00, 0x04, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
@@ -52,14 +57,16 @@ export const op = {
 export interface FunctionDef {
   name: string;
   params: number;
+  /** Parameter types (default: all i32). */
+  paramTypes?: number[];
   /** Extra locals by type, declared after the (i32) parameters. */
   locals: Array<[count: number, type: number]>;
   body: number[];
 }
 
-/** A module importing memory `env.memory` and exporting the given functions (all parameters i32, no results). */
+/** A module importing memory `env.memory` and exporting the given functions (no results). */
 export function encodeModule(functions: FunctionDef[]): Uint8Array<ArrayBuffer> {
-  const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0x00]);
+  const types = functions.map((f) => [0x60, ...uleb(f.params), ...(f.paramTypes ?? new Array<number>(f.params).fill(I32)), 0x00]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),

@@ -3,13 +3,14 @@ import type { KernelConfig, KernelName } from '@internimage/core';
 import { binaryConfig } from './binary.js';
 import { conv2dConfig } from './conv2d.js';
 import { dcnv3Config } from './dcnv3.js';
+import { layerNormConfig } from './layer_norm.js';
 import { linearConfig } from './linear.js';
 import { matMulConfig } from './mat_mul.js';
 import { unaryConfig } from './unary.js';
 
 /** Kernels this backend computes its own way. */
 export const fastKernels: ReadonlyArray<KernelConfig<KernelName>> = [
-  binaryConfig, conv2dConfig, dcnv3Config, linearConfig, matMulConfig, unaryConfig,
+  binaryConfig, conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, unaryConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;
 
 /**
