@@ -23,8 +23,9 @@ export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Arr
   const { exports: { gemm_rows: rows, gemm_panels: panels }, memory } = kernel();
   const mp = roundUp(m, TILE_ROWS);
   const np = roundUp(n, 8);
-  const aBytes = mp * k * 4;
-  const bBytes = k * np * 4;
+  const kp = roundUp(k, 4);
+  const aBytes = mp * kp * 4;
+  const bBytes = kp * np * 4;
   const biasBytes = np * 4;
   const cBytes = mp * np * 4;
   const need = aBytes + bBytes + biasBytes + cBytes;
@@ -34,19 +35,25 @@ export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Arr
   const pb = aBytes;
   const pbias = pb + bBytes;
   const pc = pbias + biasBytes;
-  heap.set(a.subarray(0, m * k), pa / 4);
-  heap.fill(0, pa / 4 + m * k, pa / 4 + mp * k);
+  if (kp === k) heap.set(a.subarray(0, m * k), pa / 4);
+  else {
+    for (let i = 0; i < m; i++) {
+      heap.set(a.subarray(i * k, (i + 1) * k), pa / 4 + i * kp);
+      heap.fill(0, pa / 4 + i * kp + k, pa / 4 + (i + 1) * kp);
+    }
+  }
+  heap.fill(0, pa / 4 + m * kp, pa / 4 + mp * kp);
   const packed = b instanceof Float32Array ? packB(b, k, n) : b;
   heap.set(packed.data, pb / 4);
   heap.fill(0, pbias / 4, pbias / 4 + np);
   if (bias) heap.set(bias.subarray(0, n), pbias / 4);
   // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
-  (aBytes >= bBytes ? rows : panels)(pa, pb, pc, mp, np, k, pbias);
+  (aBytes >= bBytes ? rows : panels)(pa, pb, pc, mp, np, kp, pbias);
   if (np === n) out.set(heap.subarray(pc / 4, pc / 4 + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
 }
 
-/** B in the kernel's layout: panels of 8 columns (zero-padded), each K×8 contiguous. */
+/** B in the kernel's layout: panels of 8 columns, each K'×8 contiguous (K' = K rounded up to 4; zero padding). */
 export interface PackedB {
   data: Float32Array;
   k: number;
@@ -55,9 +62,10 @@ export interface PackedB {
 
 /** Packs B given element access `at(k, j)`. */
 function pack(k: number, n: number, at: (row: number, col: number) => number): PackedB {
-  const data = new Float32Array(k * roundUp(n, 8));
+  const kp = roundUp(k, 4);
+  const data = new Float32Array(kp * roundUp(n, 8));
   for (let j = 0; j < n; j++) {
-    const panel = (j >> 3) * k * 8 + (j & 7);
+    const panel = (j >> 3) * kp * 8 + (j & 7);
     for (let i = 0; i < k; i++) data[panel + i * 8] = at(i, j);
   }
   return { data, k, n };

@@ -1,5 +1,5 @@
-// A WASM SIMD GEMM microkernel, generated as bytes: C[M×N] = A[M×K] · B[K×N] in float32, M a multiple of TILE_ROWS
-// and N of 8 (callers pad). A and C are row-major; B is packed in panels of 8 columns, each panel K×8 contiguous, so the
+// A WASM SIMD GEMM microkernel, generated as bytes: C[M×N] = A[M×K] · B[K×N] in float32, M a multiple of TILE_ROWS,
+// N of 8 and K of 4 (callers pad with zeros). A and C are row-major; B is packed in panels of 8 columns, each panel K×8 contiguous, so the
 // k loop reads B sequentially. Each step of the k loop updates a TILE_ROWS×8 tile of f32x4 accumulators: two vector
 // loads of B, TILE_ROWS broadcasts of A, 2·TILE_ROWS multiply-adds (fused with relaxed SIMD).
 import type { FunctionDef } from './wasm_encoder.js';
@@ -17,6 +17,9 @@ const A = (r: number) => A0 + r; // row pointers
 const ACC0 = A0 + TILE_ROWS;
 const ACC = (r: number, half: number) => ACC0 + r * 2 + half;
 const VB0 = ACC0 + 2 * TILE_ROWS, VB1 = VB0 + 1, VA = VB0 + 2;
+/** One v128 of A per row: four consecutive k values, broadcast lane by lane. */
+const VROW0 = VA + 1;
+const VROW = (r: number) => VROW0 + r;
 
 /** Loops over the 4×8 tiles of C; `rowsOuter` walks row tiles in the outer loop (B re-read per row tile), otherwise
  * column panels (each B panel stays in cache while A streams past). */
@@ -24,18 +27,22 @@ function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
   const madd = (acc: number, vb: number) => fma
     ? [...op.get(VA), ...op.get(vb), ...op.get(acc), ...op.f32x4RelaxedMadd, ...op.set(acc)]
     : [...op.get(acc), ...op.get(VA), ...op.get(vb), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc)];
+  // K is a multiple of 4 (callers pad): each iteration consumes 4 values of k, loading A as one vector per row.
   const kLoop = [
     ...op.block, ...op.loop,
     ...op.get(KK), ...op.get(K), ...op.geU, ...op.brIf(1),
-    ...op.get(B), ...op.v128Load(0), ...op.set(VB0),
-    ...op.get(B), ...op.v128Load(16), ...op.set(VB1),
-    ...ROWS.flatMap((r) => [
-      ...op.get(A(r)), ...op.f32Load(0), ...op.f32x4Splat, ...op.set(VA),
-      ...madd(ACC(r, 0), VB0), ...madd(ACC(r, 1), VB1),
-      ...op.get(A(r)), ...op.i32(4), ...op.add, ...op.set(A(r)),
+    ...ROWS.flatMap((r) => [...op.get(A(r)), ...op.v128Load(0), ...op.set(VROW(r))]),
+    ...[0, 1, 2, 3].flatMap((q) => [
+      ...op.get(B), ...op.v128Load(q * 32), ...op.set(VB0),
+      ...op.get(B), ...op.v128Load(q * 32 + 16), ...op.set(VB1),
+      ...ROWS.flatMap((r) => [
+        ...op.get(VROW(r)), ...op.get(VROW(r)), ...op.f32x4SplatLane(q), ...op.set(VA),
+        ...madd(ACC(r, 0), VB0), ...madd(ACC(r, 1), VB1),
+      ]),
     ]),
-    ...op.get(B), ...op.i32(32), ...op.add, ...op.set(B),
-    ...op.get(KK), ...op.i32(1), ...op.add, ...op.set(KK),
+    ...ROWS.flatMap((r) => [...op.get(A(r)), ...op.i32(16), ...op.add, ...op.set(A(r))]),
+    ...op.get(B), ...op.i32(128), ...op.add, ...op.set(B),
+    ...op.get(KK), ...op.i32(4), ...op.add, ...op.set(KK),
     ...op.br(0), ...op.end, ...op.end,
   ];
   const tile = [
@@ -78,7 +85,7 @@ function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
 /** Exports gemm_rows (row tiles outer) and gemm_panels (column panels outer), same arguments. */
 export function gemmModule(fma: boolean): Uint8Array<ArrayBuffer> {
   const fn = (name: string, rowsOuter: boolean): FunctionDef => ({
-    name, params: 7, locals: [[A0 + TILE_ROWS - I0, I32], [VA - ACC0 + 1, V128]], body: gemmBody(fma, rowsOuter),
+    name, params: 7, locals: [[A0 + TILE_ROWS - I0, I32], [VROW(TILE_ROWS - 1) - ACC0 + 1, V128]], body: gemmBody(fma, rowsOuter),
   });
   return encodeModule([fn('gemm_rows', true), fn('gemm_panels', false)]);
 }

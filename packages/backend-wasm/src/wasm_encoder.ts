@@ -47,7 +47,9 @@ export const op = {
   v128Load: (offset = 0) => [0xfd, 0x00, 0x04, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  f32x4Splat: [0xfd, 0x13], f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4Splat: [0xfd, 0x13],
+  /** Broadcast lane `lane` of the two v128 operands' first (i8x16.shuffle with both operands the same vector). */
+  f32x4SplatLane: (lane: number) => [0xfd, 0x0d, ...Array.from({ length: 4 }, () => [0, 1, 2, 3].map((b) => lane * 4 + b)).flat()], f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
   f32x4Div: [0xfd, ...uleb(0xe7)], f32x4Min: [0xfd, ...uleb(0xe8)], f32x4Max: [0xfd, ...uleb(0xe9)],
   /** v128.const holding `value` (as float32) in all four lanes. */
   f32x4Const: (value: number) => [0xfd, 0x0c, ...Array.from({ length: 4 }, () => [...new Uint8Array(Float32Array.of(value).buffer)]).flat()],
