@@ -37,7 +37,7 @@ export async function demo(argv: string[]): Promise<number> {
   const photo = await createClassifier(options).finally(done);
   try {
     console.log(`2. ${describeModel(photo, 't')}`);
-    console.log(`   classifying ${basename(SAMPLE_PHOTO)} (InternImage-T is ~5 GMAC: about 2 s on wasm, 15–20 s on the cpu reference backend)…`);
+    console.log(`   classifying ${basename(SAMPLE_PHOTO)} (InternImage-T is ~5 GMAC: under a second on wasm, 15–20 s on the cpu reference backend)…`);
     const top = await photo.classify(SAMPLE_PHOTO, { topK: 5 });
     for (const p of top) console.log(`   ${(p.score * 100).toFixed(2).padStart(6)}%  ${String(p.index).padStart(4)}  ${p.label}`);
   } finally {
