@@ -1,7 +1,7 @@
 // Depthwise convolution (stride 1) on NHWC data as a WASM SIMD kernel. The input arrives zero-padded, so the kernel
 // needs no bounds checks: out[n, y, x, c..c+3] = bias[c..] + Σ_{ky,kx} xp[n, y+ky·dh, x+kx·dw, c..] · w[ky, kx, c..].
 import type { FunctionDef } from './wasm_encoder.js';
-import { I32, V128, encodeModule, op } from './wasm_encoder.js';
+import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
 
 // Parameters: padded input, weights [kH·kW, C], bias [C], output, N, Ho, Wo, C (multiple of 4), kH, kW, padded
 // height and width, dilation (rows), dilation (columns).
@@ -10,14 +10,6 @@ const NN = 14, Y = 15, X = 16, CC = 17, KY = 18, KX = 19, PO = 20, PX = 21, PW =
 const ACC = 23;
 
 export function depthwiseModule(fma: boolean): Uint8Array<ArrayBuffer> {
-  const loop = (v: number, limit: number, step: number, body: number[]) => [
-    ...op.i32(0), ...op.set(v),
-    ...op.block, ...op.loop,
-    ...op.get(v), ...op.get(limit), ...op.geU, ...op.brIf(1),
-    ...body,
-    ...op.get(v), ...op.i32(step), ...op.add, ...op.set(v),
-    ...op.br(0), ...op.end, ...op.end,
-  ];
   // byte address of xp[n, y + ky·dh, x + kx·dw, c]
   const xAddr = [
     ...op.get(XP),
@@ -35,14 +27,14 @@ export function depthwiseModule(fma: boolean): Uint8Array<ArrayBuffer> {
     : [...op.get(ACC), ...xAddr, ...op.v128Load(0), ...wAddr, ...op.v128Load(0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(ACC)];
   const chunk = [
     ...op.get(BIAS), ...op.get(CC), ...op.i32(4), ...op.mul, ...op.add, ...op.v128Load(0), ...op.set(ACC),
-    ...loop(KY, KH, 1, loop(KX, KW, 1, tap)),
+    ...forLoop(KY, KH, 1, forLoop(KX, KW, 1, tap)),
     // out[n, y, x, c]
     ...op.get(OUT),
     ...op.get(NN), ...op.get(HO), ...op.mul, ...op.get(Y), ...op.add, ...op.get(WO), ...op.mul, ...op.get(X), ...op.add,
     ...op.get(C), ...op.mul, ...op.get(CC), ...op.add, ...op.i32(4), ...op.mul, ...op.add,
     ...op.get(ACC), ...op.v128Store(0),
   ];
-  const body = loop(NN, NB, 1, loop(Y, HO, 1, loop(X, WO, 1, loop(CC, C, 4, chunk))));
+  const body = forLoop(NN, NB, 1, forLoop(Y, HO, 1, forLoop(X, WO, 1, forLoop(CC, C, 4, chunk))));
   const fn: FunctionDef = { name: 'depthwise', params: 14, locals: [[PW - NN + 1, I32], [1, V128]], body };
   return encodeModule([fn]);
 }

@@ -3,7 +3,7 @@
 // k loop reads B sequentially. Each step of the k loop updates a TILE_ROWS×8 tile of f32x4 accumulators: two vector
 // loads of B, TILE_ROWS broadcasts of A, 2·TILE_ROWS multiply-adds (fused with relaxed SIMD).
 import type { FunctionDef } from './wasm_encoder.js';
-import { I32, V128, encodeModule, op } from './wasm_encoder.js';
+import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
 
 // Parameters: A, packed B, C, M, N, K, and a bias row of N' floats added to every row of C (zeros for none).
 const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5, PBIAS = 6;
@@ -66,19 +66,10 @@ function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
       ...op.get(C), ...op.get(ACC(r, 1)), ...op.v128Store(16),
     ]),
   ];
-  /** for (v = 0; v < limit; v += step) body */
-  const loop = (v: number, limit: number, step: number, body: number[]) => [
-    ...op.i32(0), ...op.set(v),
-    ...op.block, ...op.loop,
-    ...op.get(v), ...op.get(limit), ...op.geU, ...op.brIf(1),
-    ...body,
-    ...op.get(v), ...op.i32(step), ...op.add, ...op.set(v),
-    ...op.br(0), ...op.end, ...op.end,
-  ];
   return [
     ...op.get(K), ...op.i32(4), ...op.mul, ...op.set(K4),
     ...op.get(N), ...op.i32(4), ...op.mul, ...op.set(N4),
-    ...(rowsOuter ? loop(I0, M, TILE_ROWS, loop(J0, N, 8, tile)) : loop(J0, N, 8, loop(I0, M, TILE_ROWS, tile))),
+    ...(rowsOuter ? forLoop(I0, M, TILE_ROWS, forLoop(J0, N, 8, tile)) : forLoop(J0, N, 8, forLoop(I0, M, TILE_ROWS, tile))),
   ];
 }
 

@@ -82,3 +82,15 @@ export function encodeModule(functions: FunctionDef[]): Uint8Array<ArrayBuffer> 
   ];
   return Uint8Array.from(bytes);
 }
+
+/** `for (counter = 0; counter < limit; counter += step) body`, with counter and limit i32 locals (unsigned compare). */
+export function forLoop(counter: number, limit: number, step: number, body: number[]): number[] {
+  return [
+    ...op.i32(0), ...op.set(counter),
+    ...op.block, ...op.loop,
+    ...op.get(counter), ...op.get(limit), ...op.geU, ...op.brIf(1),
+    ...body,
+    ...op.get(counter), ...op.i32(step), ...op.add, ...op.set(counter),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}

@@ -1,7 +1,8 @@
-import { cpuKernel, cpuKernels } from '@internimage/backend-cpu';
-import type { BinaryOpName, KernelFunc } from '@internimage/core';
+import { cpuKernel } from '@internimage/backend-cpu';
+import type { BinaryOpName } from '@internimage/core';
+import { reference } from './reference.js';
 
-const referenceBinary = cpuKernels.find((k) => k.kernelName === 'Binary')!.kernelFunc as unknown as KernelFunc<'Binary'>;
+const referenceBinary = reference('Binary');
 
 /**
  * add, sub and mul in the two shapes the model uses — equal shapes (residuals) and a vector along the last axis

@@ -1,10 +1,10 @@
-import { cpuKernel, cpuKernels, imageStrides } from '@internimage/backend-cpu';
-import type { KernelFunc } from '@internimage/core';
+import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
 import { gemm, packTransposed } from '../gemm.js';
 import { packedFor } from '../weights_cache.js';
 import { depthwiseNHWC, isSimdDepthwise } from './depthwise.js';
+import { reference } from './reference.js';
 
-const referenceConv2d = cpuKernels.find((k) => k.kernelName === 'Conv2D')!.kernelFunc as unknown as KernelFunc<'Conv2D'>;
+const referenceConv2d = reference('Conv2D');
 
 /**
  * Convolution as GEMM: each group's input patches (im2col, zero padding included) times its weights. Depthwise

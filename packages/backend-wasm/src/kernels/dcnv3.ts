@@ -1,12 +1,12 @@
-import { cpuKernel, cpuKernels } from '@internimage/backend-cpu';
-import type { KernelFunc } from '@internimage/core';
+import { cpuKernel } from '@internimage/backend-cpu';
 import { dcnv3Module } from '../dcnv3_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate, reserve } from '../wasm_runtime.js';
+import { reference } from './reference.js';
 
 type Accumulate = (pairs: number, rows: number, perRow: number, d: number, vBase: number, out: number) => void;
 let instance: WasmKernel<{ dcnv3_accumulate: Accumulate }> | undefined;
-const referenceDcnv3 = cpuKernels.find((k) => k.kernelName === 'DCNv3')!.kernelFunc as unknown as KernelFunc<'DCNv3'>;
+const referenceDcnv3 = reference('DCNv3');
 
 /**
  * DCNv3 (internimage-spec.md §2.3). For each output pixel, group and point, the sampled location gives four

@@ -1,10 +1,10 @@
-import { cpuKernel, cpuKernels } from '@internimage/backend-cpu';
-import type { KernelFunc } from '@internimage/core';
+import { cpuKernel } from '@internimage/backend-cpu';
 import { layerNormModule } from '../layer_norm_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate, reserve } from '../wasm_runtime.js';
+import { reference } from './reference.js';
 
-const referenceLayerNorm = cpuKernels.find((k) => k.kernelName === 'LayerNorm')!.kernelFunc as unknown as KernelFunc<'LayerNorm'>;
+const referenceLayerNorm = reference('LayerNorm');
 type LayerNorm = (input: number, output: number, rows: number, c: number, w: number, b: number, eps: number) => void;
 let instance: WasmKernel<{ layer_norm: LayerNorm }> | undefined;
 

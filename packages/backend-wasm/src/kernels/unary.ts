@@ -1,10 +1,10 @@
-import { cpuKernel, cpuKernels } from '@internimage/backend-cpu';
-import type { KernelFunc } from '@internimage/core';
+import { cpuKernel } from '@internimage/backend-cpu';
 import { erfModule } from '../erf_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate, reserve } from '../wasm_runtime.js';
+import { reference } from './reference.js';
 
-const referenceUnary = cpuKernels.find((k) => k.kernelName === 'Unary')!.kernelFunc as unknown as KernelFunc<'Unary'>;
+const referenceUnary = reference('Unary');
 type Elementwise = (input: number, output: number, bytes: number) => void;
 let instance: WasmKernel<{ erf: Elementwise; gelu: Elementwise }> | undefined;
 
