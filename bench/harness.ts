@@ -32,3 +32,10 @@ export function medianMs(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]! * 1e3;
 }
+
+/** How a backend runs here, for the results: the wasm kernels with or without fused multiply-add (relaxed SIMD). */
+export async function backendMode(backend: string): Promise<string> {
+  if (backend !== 'wasm') return 'reference';
+  const { gemmUsesFma } = await import('@internimage/backend-wasm');
+  return gemmUsesFma() ? 'relaxed-simd' : 'simd';
+}

@@ -5,7 +5,7 @@ import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import { InternImage, countParameters, variantConfig } from 'internimage';
-import { forEachBackend, medianMs, writeResults } from './harness.js';
+import { backendMode, forEachBackend, medianMs, writeResults } from './harness.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,7 +46,7 @@ await forEachBackend(args.backend, async (backend) => {
   await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
   const samples = bench.stats.sample;
   const row = {
-    variant: args.variant, size, batch, backend, params: countParameters(config),
+    variant: args.variant, size, batch, backend, mode: await backendMode(backend), params: countParameters(config),
     median_ms: Math.round(medianMs(samples)), min_ms: Math.round(Math.min(...samples) * 1e3), samples: samples.length,
     rss_before_model_mb: mb(rssBefore), peak_rss_mb: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
     weights_mb: mb([...model.parameters().values()].reduce((n, t) => n + t.size * 4, 0)),

@@ -5,7 +5,7 @@ import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
-import { forEachBackend, medianMs, writeResults } from './harness.js';
+import { backendMode, forEachBackend, medianMs, writeResults } from './harness.js';
 
 const { values: args } = parseArgs({
   options: { backend: { type: 'string', multiple: true }, 'max-time': { type: 'string', default: '2' } },
@@ -44,8 +44,9 @@ const BENCHES: OpBench[] = [
   { name: 'gelu', shape: '3136x256', make: () => [rand([1, 56, 56, 256])], run: ([x]) => ii.gelu(x!) },
 ];
 
-const rows: Array<{ backend: string; op: string; shape: string; median_ms: number; mean_ms: number; samples: number }> = [];
+const rows: Array<{ backend: string; mode: string; op: string; shape: string; median_ms: number; mean_ms: number; samples: number }> = [];
 await forEachBackend(args.backend, async (backend) => {
+  const mode = await backendMode(backend);
   for (const b of BENCHES) {
     const inputs = b.make();
     const bench = new Benchmark(`${b.name} ${b.shape}`, {
@@ -62,8 +63,8 @@ await forEachBackend(args.backend, async (backend) => {
     });
     await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
     const median = medianMs(bench.stats.sample);
-    rows.push({ backend, op: b.name, shape: b.shape, median_ms: median, mean_ms: bench.stats.mean * 1e3, samples: bench.stats.sample.length });
-    console.log(`${backend.padEnd(8)} ${b.name.padEnd(28)} ${b.shape.padEnd(20)} median ${median.toFixed(2).padStart(9)} ms  (${bench.stats.sample.length} samples)`);
+    rows.push({ backend, mode, op: b.name, shape: b.shape, median_ms: median, mean_ms: bench.stats.mean * 1e3, samples: bench.stats.sample.length });
+    console.log(`${`${backend}/${mode}`.padEnd(18)} ${b.name.padEnd(28)} ${b.shape.padEnd(20)} median ${median.toFixed(2).padStart(9)} ms  (${bench.stats.sample.length} samples)`);
     ii.dispose(...inputs);
   }
 });
