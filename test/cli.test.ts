@@ -116,7 +116,10 @@ test('bench --json times a random model and reports the documented fields', asyn
   t.deepEqual(Object.keys(r), ['variant', 'size', 'batch', 'backend', 'threads', 'median_ms', 'min_ms', 'runs', 'peak_rss_mb']);
   t.deepEqual([r.variant, r.size, r.batch, r.backend, r.threads, r.runs], ['t', 64, 1, 'wasm', 1, 1]);
   t.true((r.median_ms as number) > 0);
-  const threads = await run('bench', '--threads', '4');
+  const threads = await run('bench', '--backend', 'cpu', '--threads', '2');
   t.is(threads.code, 2);
-  t.regex(threads.stderr, /only single-threaded execution is implemented yet/);
+  t.regex(threads.stderr, /only the wasm backend runs on several threads/);
+  const two = await run('bench', '--size', '64', '--runs', '1', '--threads', '2', '--json');
+  t.is(two.code, 0, two.stderr);
+  t.is(JSON.parse(two.stdout).threads, 2);
 });

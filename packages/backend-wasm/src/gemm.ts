@@ -1,12 +1,30 @@
 // GEMM through the WASM microkernel: operands are copied (zero-padded to the tile sizes) into the kernel's memory.
 import { TILE_ROWS, gemmModule } from './gemm_kernel.js';
 import type { WasmKernel } from './wasm_runtime.js';
+import { GemmThreads } from './threads.js';
 import { instantiate, reserve } from './wasm_runtime.js';
 
 type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
 
 let instance: WasmKernel<{ gemm_rows: Gemm; gemm_panels: Gemm }> | undefined;
-const kernel = () => (instance ??= instantiate(gemmModule));
+// Shared memory, so that worker threads can run the same kernel on it.
+const kernel = () => (instance ??= instantiate((fma) => gemmModule(fma, true), true));
+let pool: GemmThreads | null = null;
+
+/**
+ * Threads for GEMM (the caller plus n − 1 workers); 1 (the default) runs everything on the calling thread.
+ * Resolves when the workers are ready.
+ */
+export async function setThreads(n: number): Promise<void> {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+  const { module, memory } = kernel();
+  await pool?.stop();
+  pool = n > 1 ? await GemmThreads.start(n - 1, module, memory) : null;
+}
+
+export function getThreads(): number {
+  return pool ? pool.helpers + 1 : 1;
+}
 
 /** Whether the kernel uses fused multiply-add (relaxed SIMD). */
 export function gemmUsesFma(): boolean {
@@ -48,7 +66,13 @@ export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Arr
   heap.fill(0, pbias / 4, pbias / 4 + np);
   if (bias) heap.set(bias.subarray(0, n), pbias / 4);
   // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
-  (aBytes >= bBytes ? rows : panels)(pa, pb, pc, mp, np, kp, pbias);
+  const order = aBytes >= bBytes ? 0 : 1;
+  const run = order === 0 ? rows : panels;
+  if (pool && mp >= 2 * TILE_ROWS * (pool.helpers + 1)) {
+    pool.run(order, pa, pb, pc, mp, np, kp, pbias, TILE_ROWS, (a, c, m) => run(a, pb, c, m, np, kp, pbias));
+  } else {
+    run(pa, pb, pc, mp, np, kp, pbias);
+  }
   if (np === n) out.set(heap.subarray(pc / 4, pc / 4 + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
 }

@@ -74,9 +74,9 @@ function gemmBody(fma: boolean, rowsOuter: boolean): number[] {
 }
 
 /** Exports gemm_rows (row tiles outer) and gemm_panels (column panels outer), same arguments. */
-export function gemmModule(fma: boolean): Uint8Array<ArrayBuffer> {
+export function gemmModule(fma: boolean, shared = false): Uint8Array<ArrayBuffer> {
   const fn = (name: string, rowsOuter: boolean): FunctionDef => ({
     name, params: 7, locals: [[A0 + TILE_ROWS - I0, I32], [VROW(TILE_ROWS - 1) - ACC0 + 1, V128]], body: gemmBody(fma, rowsOuter),
   });
-  return encodeModule([fn('gemm_rows', true), fn('gemm_panels', false)]);
+  return encodeModule([fn('gemm_rows', true), fn('gemm_panels', false)], shared);
 }

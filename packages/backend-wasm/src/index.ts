@@ -2,7 +2,7 @@ import { registerBackend, registerKernel } from '@internimage/core';
 import { CpuBackend } from '@internimage/backend-cpu';
 import { wasmKernels } from './kernels/index.js';
 
-export { gemm, gemmUsesFma, packB, packTransposed } from './gemm.js';
+export { gemm, gemmUsesFma, getThreads, packB, packTransposed, setThreads } from './gemm.js';
 export { fastKernels, wasmKernels } from './kernels/index.js';
 
 // Importing this package makes 'wasm' available to setBackend(): WebAssembly with SIMD is required.

@@ -66,13 +66,17 @@ export interface FunctionDef {
   body: number[];
 }
 
-/** A module importing memory `env.memory` and exporting the given functions (no results). */
-export function encodeModule(functions: FunctionDef[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing memory `env.memory` (shared when `shared`, as worker threads need) and exporting the given
+ * functions (no results).
+ */
+export function encodeModule(functions: FunctionDef[], shared = false): Uint8Array<ArrayBuffer> {
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, 0x01];
   const types = functions.map((f) => [0x60, ...uleb(f.params), ...(f.paramTypes ?? new Array<number>(f.params).fill(I32)), 0x00]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types)),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]])),
     ...section(3, vec(functions.map((_, i) => uleb(i)))),
     ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(functions.map((f) => {

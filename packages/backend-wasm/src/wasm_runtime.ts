@@ -6,24 +6,30 @@ export interface WasmKernel<F> {
   exports: F;
   memory: WebAssembly.Memory;
   fma: boolean;
+  /** The compiled module, for instantiating it again in worker threads (over the same shared memory). */
+  module: WebAssembly.Module;
 }
 
 let relaxed: boolean | undefined;
 
-export function instantiate<F>(build: (fma: boolean) => Uint8Array<ArrayBuffer>): WasmKernel<F> {
-  const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536 });
-  const make = (fma: boolean) => new WebAssembly.Instance(new WebAssembly.Module(build(fma)), { env: { memory } });
+export function instantiate<F>(build: (fma: boolean) => Uint8Array<ArrayBuffer>, shared = false): WasmKernel<F> {
+  const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared });
+  const make = (fma: boolean) => {
+    const module = new WebAssembly.Module(build(fma));
+    return { module, instance: new WebAssembly.Instance(module, { env: { memory } }) };
+  };
   if (relaxed !== false) {
     try {
       v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-      const inst = make(true);
+      const { module, instance } = make(true);
       relaxed = true;
-      return { exports: inst.exports as F, memory, fma: true };
+      return { exports: instance.exports as F, memory, fma: true, module };
     } catch {
       relaxed = false;
     }
   }
-  return { exports: make(false).exports as F, memory, fma: false };
+  const { module, instance } = make(false);
+  return { exports: instance.exports as F, memory, fma: false, module };
 }
 
 /** Makes sure the memory holds at least `bytes`. */

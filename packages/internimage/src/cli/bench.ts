@@ -13,7 +13,7 @@ minimum and the peak resident memory of the process.
   --size <n>         input side (default: the variant's evaluation size)
   --batch <n>        images per forward pass (default 1)
   --backend <name>   backend (default wasm)
-  --threads <n>      worker threads (only 1 is implemented yet)
+  --threads <n>      threads for the wasm backend's GEMM (default 1)
   --runs <n>         timed passes (default 5)
   --json             print {"variant","size","batch","backend","threads","median_ms","min_ms","runs","peak_rss_mb"}`;
 
@@ -39,8 +39,9 @@ export async function bench(argv: string[]): Promise<number> {
   const batch = positiveInt(values.batch, 'batch', 1);
   const runs = positiveInt(values.runs, 'runs', 5);
   const threads = positiveInt(values.threads, 'threads', 1);
-  if (threads !== 1) throw new UsageError(`--threads ${threads}: only single-threaded execution is implemented yet`);
+  if (threads !== 1 && values.backend !== 'wasm') throw new UsageError(`--threads ${threads}: only the wasm backend runs on several threads`);
   await useBackend(values.backend!);
+  if (values.backend === 'wasm') await (await import('@internimage/backend-wasm')).setThreads(threads);
   const model = InternImage.random(config, { seed: 0 });
   const input = ii.tensor(new Float32Array(batch * 3 * size * size).map((_, i) => Math.sin(i)), [batch, 3, size, size]);
   const once = async () => {

@@ -1,0 +1,39 @@
+// The wasm backend's generated GEMM kernel on awkward shapes, single- and multi-threaded.
+import test from 'ava';
+import { gemm, getThreads, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
+import { relativeL2Error } from '@internimage/core';
+
+function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = bias ? bias[j]! : 0;
+    for (let q = 0; q < k; q++) s += a[i * k + q]! * b[q * n + j]!;
+    c[i * n + j] = s;
+  }
+  return c;
+}
+
+const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64]];
+let seed = 7;
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+
+test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 and 2 threads', async (t) => {
+  for (const threads of [1, 2]) {
+    await setThreads(threads);
+    t.is(getThreads(), threads);
+    for (const [m, n, k] of SHAPES) {
+      const a = Float32Array.from({ length: m * k }, rand);
+      const b = Float32Array.from({ length: k * n }, rand);
+      const bias = Float32Array.from({ length: n }, rand);
+      const c = new Float32Array(m * n).fill(NaN);
+      gemm(a, packB(b, k, n), c, m, n, k, bias);
+      t.true(relativeL2Error(c, reference(a, b, m, n, k, bias)) < 1e-6, `${m}x${n}x${k} on ${threads} threads`);
+      // x·Wᵀ with a PyTorch weight W[n×k].
+      const w = Float32Array.from({ length: n * k }, (_, i) => b[(i % k) * n + Math.floor(i / k)]!);
+      gemm(a, packTransposed(w, n, k), c, m, n, k);
+      t.true(relativeL2Error(c, reference(a, b, m, n, k)) < 1e-6);
+    }
+  }
+  await setThreads(1);
+  await t.throwsAsync(setThreads(0), { message: 'setThreads: expected a positive integer, got 0' });
+});
