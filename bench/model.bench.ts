@@ -5,7 +5,10 @@ import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import { InternImage, countParameters, variantConfig } from 'internimage';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { backendMode, forEachBackend, medianMs, writeResults } from './harness.js';
+import { loadOrt, ortUnavailable } from './peers/onnxruntime.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,4 +60,28 @@ await forEachBackend(args.backend, async (backend) => {
   input.dispose();
   model.dispose();
 });
+// onnxruntime-node on the same architecture, exported from PyTorch (bench/peers/export_internimage_onnx.py).
+const onnxFile = fileURLToPath(new URL(`./peers/internimage_${args.variant}_${size}.onnx`, import.meta.url));
+if (!existsSync(onnxFile)) {
+  console.log(`onnxruntime: skipped (no ${onnxFile}; export it with /usr/bin/python3 bench/peers/export_internimage_onnx.py)`);
+} else {
+  const ort = await loadOrt();
+  if (!ort) console.log(`onnxruntime: skipped (${ortUnavailable()})`);
+  else {
+    const session = await ort.InferenceSession.create(onnxFile, {
+      intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    });
+    const x = new ort.Tensor('float32', new Float32Array(batch * 3 * size * size).map(() => Math.random() * 2 - 1), [batch, 3, size, size]);
+    const bench = new Benchmark(`onnxruntime-node InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch}`, {
+      defer: true, minSamples, maxTime: 1, initCount: 1,
+      fn: (d: { resolve: () => void }) => void session.run({ x }).then(() => d.resolve()),
+    });
+    await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
+    const median = Math.round(medianMs(bench.stats.sample));
+    rows.push({ variant: args.variant, size, batch, backend: 'onnxruntime', mode: 'cpu, 1 thread', median_ms: median, min_ms: Math.round(Math.min(...bench.stats.sample) * 1e3), samples: bench.stats.sample.length });
+    console.log(`${bench.name}: median ${median} ms`);
+    for (const r of rows) if (r.backend !== 'onnxruntime') console.log(`  ${r.backend}: ${((r.median_ms as number) / median).toFixed(2)}× onnxruntime`);
+    await session.release();
+  }
+}
 writeResults('model', rows);
