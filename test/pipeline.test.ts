@@ -105,9 +105,12 @@ test('CLI classify --json on the 100 digits predicts the official class of each'
 });
 
 test('CLI classify without weights says the weights are random', async (t) => {
-  const { code, stdout } = await run('classify', join(DIGITS_DIR, digits[0]!), '--variant', 't', '--size', '32', '--top-k', '1');
+  const { code, stdout } = await run('classify', join(DIGITS_DIR, digits[0]!), '--size', '32', '--top-k', '1', '--threads', '2');
   t.is(code, 0);
   t.regex(stdout, /InternImage-T @32 on wasm, weights: random \(seed 0\) — RANDOM WEIGHTS, predictions are meaningless/);
+  const cpuThreads = await run('classify', join(DIGITS_DIR, digits[0]!), '--backend', 'cpu', '--threads', '2');
+  t.is(cpuThreads.code, 2);
+  t.regex(cpuThreads.stderr, /argument 'threads' must be 1 unless the backend is 'wasm', got 2/);
 });
 
 test('CLI visualize draws the sampling points and features writes the maps', async (t) => {

@@ -30,6 +30,8 @@ export interface ClassifierOptions {
   ema?: boolean;
   /** Seed of the random weights used when no weights are given. */
   seed?: number;
+  /** Threads for the wasm backend's matrix products (default: leave the backend's setting, initially 1). */
+  threads?: number;
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
 }
 
@@ -69,6 +71,10 @@ async function toImage8(input: ImageInput, index: number): Promise<Image8> {
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   const backend = options.backend ?? getBackend() ?? DEFAULT_BACKEND;
   await useBackend(backend);
+  if (options.threads !== undefined) {
+    if (backend !== 'wasm') throw new ArgumentError('createClassifier', 'threads', "1 unless the backend is 'wasm'", String(options.threads));
+    await (await import('@internimage/backend-wasm')).setThreads(options.threads);
+  }
   let model: InternImage;
   let config: InternImageConfig;
   let notes: string[] = [];

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createClassifier } from '../classifier.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, classifierOptions, describeModel } from './model_options.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, classifierOptions, describeModel, variantOf } from './model_options.js';
 import { UsageError } from './usage_error.js';
 
 export const CLASSIFY_USAGE = `internimage classify <image…> [--weights <file>] [--variant t] [--backend <name>] [--top-k 5] [--json]
@@ -26,7 +26,7 @@ export async function classify(argv: string[]): Promise<number> {
       console.log(JSON.stringify(positionals.map((image, i) => ({ image, predictions: results[i] }))));
       return 0;
     }
-    console.log(describeModel(clf, values.variant));
+    console.log(describeModel(clf, variantOf(values)));
     for (const n of clf.notes) console.log(`  note: ${n}`);
     positionals.forEach((image, i) => {
       console.log(image);

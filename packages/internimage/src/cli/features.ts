@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { dispose, mean, writeSafetensorsFile } from '@internimage/core';
 import { createClassifier } from '../classifier.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, classifierOptions, describeModel } from './model_options.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, classifierOptions, describeModel, variantOf } from './model_options.js';
 import { UsageError } from './usage_error.js';
 
 export const FEATURES_USAGE = `internimage features <image…> [--weights <file>] [--variant t] [--out <file.safetensors>]
@@ -21,7 +21,7 @@ export async function features(argv: string[]): Promise<number> {
   try {
     const maps = await clf.features(positionals);
     try {
-      console.log(describeModel(clf, values.variant));
+      console.log(describeModel(clf, variantOf(values)));
       for (const [i, f] of maps.entries()) {
         const m = mean(f);
         console.log(`features.${i}  [${f.shape.join(', ')}]  mean ${(await m.data())[0]!.toFixed(6)}`);

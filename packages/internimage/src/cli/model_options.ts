@@ -9,13 +9,15 @@ export const MODEL_OPTIONS = {
   backend: { type: 'string', default: DEFAULT_BACKEND },
   ema: { type: 'boolean', default: false },
   size: { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 export const MODEL_OPTIONS_USAGE = `  --weights <file>   .pth or .safetensors weights (default: random weights, labelled as such)
   --variant <v>      t, s, b, l, xl, h or g (default: inferred from the weights, or t)
   --backend <name>   backend to run on (default wasm; cpu is the reference)
   --ema              use the EMA weights of a training checkpoint
-  --size <n>         input side length (default: the model's evaluation size)`;
+  --size <n>         input side length (default: the model's evaluation size)
+  --threads <n>      threads for the wasm backend's matrix products (default 1)`;
 
 export interface ParsedModelOptions {
   weights?: string;
@@ -23,6 +25,7 @@ export interface ParsedModelOptions {
   backend?: string;
   ema?: boolean;
   size?: string;
+  threads?: string;
 }
 
 /** Classifier options from parsed flags, with a progress bar while weights load. */
@@ -30,13 +33,20 @@ export function classifierOptions(values: ParsedModelOptions): { options: Classi
   const progress = byteProgress('loading weights');
   const size = values.size === undefined ? undefined : Number(values.size);
   if (size !== undefined && !(Number.isInteger(size) && size >= 32)) throw new Error(`--size must be an integer >= 32, got '${values.size}'`);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a positive integer, got '${values.threads}'`);
   return {
     options: {
-      weights: values.weights, variant: values.variant, backend: values.backend, ema: values.ema, imageSize: size,
+      weights: values.weights, variant: values.variant, backend: values.backend, ema: values.ema, imageSize: size, threads,
       onProgress: progress.update,
     },
     done: progress.stop,
   };
+}
+
+/** The published variant a command runs: the one named, or T when neither a variant nor weights are given. */
+export function variantOf(values: ParsedModelOptions): string | undefined {
+  return values.variant ?? (values.weights ? undefined : 't');
 }
 
 /** The line that says which model ran, and warns when its weights are random. */

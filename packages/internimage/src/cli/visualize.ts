@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createClassifier } from '../classifier.js';
 import { encodePng } from '../image/draw.js';
 import { visualizeSampling } from '../visualize.js';
-import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, classifierOptions, describeModel } from './model_options.js';
+import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, classifierOptions, describeModel, variantOf } from './model_options.js';
 import { UsageError } from './usage_error.js';
 
 export const VISUALIZE_USAGE = `internimage visualize <image> --out <file.png> [--stage 1] [--block 0] [--group <g>] [--at x,y …]
@@ -48,7 +48,7 @@ export async function visualize(argv: string[]): Promise<number> {
       scale: int(values.scale, 'scale'),
     });
     writeFileSync(values.out, encodePng(picture));
-    console.log(describeModel(clf, values.variant));
+    console.log(describeModel(clf, variantOf(values)));
     for (const p of points) {
       console.log(`at ${p.at.join(',')} group ${p.group} point ${p.point}: (${p.x.toFixed(2)}, ${p.y.toFixed(2)}) weight ${p.weight.toFixed(4)}`);
     }
