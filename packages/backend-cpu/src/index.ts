@@ -4,7 +4,7 @@ import { cpuKernels } from './kernels/index.js';
 
 export { CpuBackend, asCpu, cpuKernel } from './cpu_backend.js';
 export { cpuKernels } from './kernels/index.js';
-export { walk } from './strided.js';
+export { forEachMatrixPair } from './batched_matrices.js';
 export { imageStrides } from './layout.js';
 
 // Importing this package makes 'cpu' available to setBackend().

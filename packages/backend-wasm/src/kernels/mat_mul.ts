@@ -1,5 +1,4 @@
-import { cpuKernel, walk } from '@internimage/backend-cpu';
-import { broadcastStrides } from '@internimage/core';
+import { cpuKernel, forEachMatrixPair } from '@internimage/backend-cpu';
 import { gemm } from '../gemm.js';
 
 /** A [rows×cols] matrix at `offset`, transposed or not, as a contiguous row-major copy when needed. */
@@ -15,14 +14,11 @@ export const matMulConfig = cpuKernel('MatMul', ({ inputs: { a, b }, attrs: { tr
   const bv = be.floats(b);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
-  const batchShape = outShape.slice(0, -2);
   const [m, n] = outShape.slice(-2) as [number, number];
   const k = transposeA ? ar : ac;
-  const aBatch = broadcastStrides(a.shape.slice(0, -2), batchShape).map((s) => s * ar * ac);
-  const bBatch = broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * br * bc);
   const { info, out } = be.allocFloat(outShape);
-  walk(batchShape, [aBatch, bBatch], (bi, [oa, ob]) => {
-    gemm(matrix(av, oa!, ar, ac, transposeA), matrix(bv, ob!, br, bc, transposeB), out.subarray(bi * m * n), m, n, k);
+  forEachMatrixPair(a, b, outShape, (bi, oa, ob) => {
+    gemm(matrix(av, oa, ar, ac, transposeA), matrix(bv, ob, br, bc, transposeB), out.subarray(bi * m * n), m, n, k);
   });
   return info;
 }, 'wasm');
