@@ -12,7 +12,20 @@ export interface BackendCandidate {
 export const CANDIDATES: readonly BackendCandidate[] = [
   { name: 'cpu', load: () => import('@internimage/backend-cpu') },
   { name: 'wasm', load: () => import('@internimage/backend-wasm') },
+  { name: 'gpujs-webasm', load: () => import('@internimage/backend-gpujs') },
+  { name: 'gpujs-webgpu', load: () => import('@internimage/backend-gpujs') },
+  { name: 'gpujs-headlessgl', load: () => import('@internimage/backend-gpujs') },
+  { name: 'cuda', load: () => import('@internimage/backend-cuda') },
 ];
+
+/**
+ * INTERNIMAGE_TEST_BACKENDS=cuda,gpujs-webgpu limits the shared suites to those backends (e.g. on a GPU machine);
+ * the others are reported as skipped with that reason.
+ */
+function selectedByEnv(name: string): boolean {
+  const only = process.env.INTERNIMAGE_TEST_BACKENDS;
+  return !only || only.split(',').map((s) => s.trim()).includes(name);
+}
 
 export type BackendStatus = { name: string; available: true } | { name: string; available: false; reason: string };
 
@@ -23,6 +36,10 @@ export function probeBackends(): Promise<BackendStatus[]> {
   probed ??= (async () => {
     const out: BackendStatus[] = [];
     for (const c of CANDIDATES) {
+      if (!selectedByEnv(c.name)) {
+        out.push({ name: c.name, available: false, reason: `not in INTERNIMAGE_TEST_BACKENDS=${process.env.INTERNIMAGE_TEST_BACKENDS}` });
+        continue;
+      }
       try {
         await c.load();
         await setBackend(c.name);
