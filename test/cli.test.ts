@@ -58,7 +58,7 @@ test('usage errors exit 2 with a message', async (t) => {
   t.regex(noDir.stderr, /expected exactly one fixture directory, got 0/);
   const badBackend = await run('check-fixtures', fixturePath('internimage'), '--backend', 'quantum');
   t.is(badBackend.code, 2);
-  t.regex(badBackend.stderr, /unknown backend 'quantum' \(known: wasm, cpu\)/);
+  t.regex(badBackend.stderr, /unknown backend 'quantum' \(known: wasm, cpu, gpujs, gpujs-webgpu, gpujs-headlessgl, gpujs-webasm, gpujs-cpu[,)]/);
   const unknown = await run('frobnicate');
   t.is(unknown.code, 2);
   t.regex(unknown.stderr, /unknown command 'frobnicate'/);

@@ -5,6 +5,12 @@ import { setBackend } from '@internimage/core';
 const PACKAGES: Record<string, () => Promise<unknown>> = {
   wasm: () => import('@internimage/backend-wasm'),
   cpu: () => import('@internimage/backend-cpu'),
+  gpujs: () => import('@internimage/backend-gpujs'),
+  'gpujs-webgpu': () => import('@internimage/backend-gpujs'),
+  'gpujs-headlessgl': () => import('@internimage/backend-gpujs'),
+  'gpujs-webasm': () => import('@internimage/backend-gpujs'),
+  'gpujs-cpu': () => import('@internimage/backend-gpujs'),
+  cuda: () => import('@internimage/backend-cuda'),
 };
 
 /** What the CLI and createClassifier use when no backend is named: the fast CPU backend. */

@@ -11,6 +11,8 @@ export const CHECK_FIXTURES_USAGE = `internimage check-fixtures <dir> [--backend
 Runs every case of <dir>/manifest.json (kinds dcnv3_core, dcnv3_module, model, preprocess) on the chosen backend
 and prints the relative L2 error of every output. Exits 0 only when every case passes.
   --backend <name>   backend to run on (default wasm; cpu is the reference)
+                     gpujs picks a gpu.js mode (webgpu, headlessgl, webasm, cpu, the first that runs);
+                     gpujs-webgpu, gpujs-headlessgl, gpujs-webasm, gpujs-cpu run exactly that mode or fail
   --images <dir>     where preprocess cases find their images (default <dir>/../../images)
   --tolerance <x>    accept relative L2 errors up to x for every kind (default: 1e-5 operator and module, 1e-4 model)
   --json             print one JSON object {"cases": [{file, kind, outputs, pass}], "passed", "failed"}`;

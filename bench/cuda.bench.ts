@@ -1,0 +1,111 @@
+// CUDA benchmark: DCNv3 at the four InternImage-T stage shapes, batch 64, float32 and float16 (CUDA-event timing,
+// median after warm-up) beside the official DCNv3 / DCNv4 figures measured on an H200, then the whole
+// InternImage-T@224 forward pass at batch 1 and 64 (median wall time including readback, images per second).
+// Run: npm run bench:cuda [-- --iterations 100 --passes 20 --no-model]
+// Kernel choices follow the INTERNIMAGE_CUDA_* variables (packages/backend-cuda/README.md).
+import { parseArgs } from 'node:util';
+import * as ii from '@internimage/core';
+import type { DCNv3Info } from '@internimage/core';
+import { cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import type { CudaDevice, DcnVariant, Ptr } from '@internimage/backend-cuda';
+import { InternImage, variantConfig } from 'internimage';
+import { writeResults } from './harness.js';
+
+const { values: args } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '200' },
+    passes: { type: 'string', default: '30' },
+    'no-model': { type: 'boolean', default: false },
+  },
+});
+const iterations = Number(args.iterations);
+const passes = Number(args.passes);
+
+const reason = cudaUnavailableReason();
+if (reason) {
+  console.log(reason);
+  process.exit(1);
+}
+const device = getCudaDevice();
+console.log(`device: ${device.info.name} (sm ${device.info.computeCapability}); settings ${JSON.stringify(device.settings)}`);
+
+/** Official DCNv3 and DCNv4 forward times on an H200 (ms, fp32 / fp16), from issue #7. */
+const STAGES = [
+  { h: 56, c: 64, g: 4, official: [0.490, 0.493], dcnv4: [0.235, 0.125] },
+  { h: 28, c: 128, g: 8, official: [0.248, 0.250], dcnv4: [0.125, 0.069] },
+  { h: 14, c: 256, g: 16, official: [0.127, 0.128], dcnv4: [0.072, 0.040] },
+  { h: 7, c: 512, g: 32, official: [0.066, 0.067], dcnv4: [0.039, 0.028] },
+];
+const BATCH = 64;
+
+function geometry(h: number, c: number, g: number): DCNv3Info {
+  return {
+    batch: BATCH, inH: h, inW: h, outH: h, outW: h, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1,
+    dilationH: 1, dilationW: 1, group: g, groupChannels: c / g, offsetScale: 1, removeCenter: false, points: 9,
+    outShape: [BATCH, h, h, c],
+  };
+}
+
+function upload(dev: CudaDevice, data: Float32Array | Uint16Array): Ptr {
+  const ptr = dev.alloc(data.byteLength, 'bench');
+  dev.upload(ptr, data);
+  return ptr;
+}
+
+function timeDcn(g: DCNv3Info, half: boolean, variant: DcnVariant): number {
+  const pixels = g.batch * g.outH * g.outW;
+  const n = { value: pixels * g.group * g.groupChannels, offset: pixels * g.group * 18, mask: pixels * g.group * 9 };
+  const rnd = (count: number, lo: number, hi: number) => Float32Array.from({ length: count }, () => lo + Math.random() * (hi - lo));
+  const asHalf = (a: Float32Array) => Uint16Array.from(a, (v) => ii.float32ToFloat16(v));
+  const host = [rnd(n.value, -1, 1), rnd(n.offset, -1, 1), rnd(n.mask, 0, 2 / 9)];
+  const [value, offset, mask] = host.map((a) => upload(device, half ? asHalf(a) : a)) as [Ptr, Ptr, Ptr];
+  const out = device.alloc(n.value * (half ? 2 : 4), 'bench');
+  try {
+    const launch = dcnLaunch(g, { value, offset, mask, out }, half, variant);
+    return device.timeMs(() => device.dcnv3('DCNv3', launch), iterations, 20);
+  } finally {
+    for (const p of [value, offset, mask, out]) device.free(p);
+  }
+}
+
+const f = (ms: number) => ms.toFixed(3).padStart(7);
+const rows: Array<Record<string, unknown>> = [];
+console.log(`\nDCNv3 forward, batch ${BATCH}, k3 p1 s1 d1, offset_scale 1 (ms, median of ${iterations}, CUDA events)`);
+console.log('shape            | ours fp32 | ours fp16 | simple fp32 | official fp32/fp16 | DCNv4 fp32/fp16 | vs DCNv4 fp32/fp16');
+for (const s of STAGES) {
+  const g = geometry(s.h, s.c, s.g);
+  const fp32 = timeDcn(g, false, 'vec');
+  const fp16 = timeDcn(g, true, 'vec');
+  const simple = timeDcn(g, false, 'simple');
+  const shape = `${s.h}²×${s.c} G${s.g}`.padEnd(16);
+  const ratio = `${(fp32 / s.dcnv4[0]!).toFixed(2)}× / ${(fp16 / s.dcnv4[1]!).toFixed(2)}×`;
+  console.log(`${shape} | ${f(fp32)}   | ${f(fp16)}   | ${f(simple)}     | ${f(s.official[0]!)} /${f(s.official[1]!)} | ${f(s.dcnv4[0]!)} /${f(s.dcnv4[1]!)} | ${ratio}`);
+  rows.push({ op: 'dcnv3', batch: BATCH, h: s.h, c: s.c, g: s.g, fp32_ms: fp32, fp16_ms: fp16, simple_fp32_ms: simple, official: s.official, dcnv4: s.dcnv4 });
+}
+
+if (!args['no-model']) {
+  await ii.setBackend('cuda');
+  const model = InternImage.random(variantConfig('t'), { seed: 0 });
+  console.log(`\nInternImage-T@224 forward (classify + readback), median of ${passes} passes after 3 warm-up`);
+  console.log('batch | median ms | min ms | img/s  | target');
+  for (const [batch, target] of [[1, '≤ 6 ms'], [64, '≤ 27 ms']] as const) {
+    const input = ii.tensor(Float32Array.from({ length: batch * 3 * 224 * 224 }, () => Math.random() * 2 - 1), [batch, 3, 224, 224]);
+    const once = async () => {
+      const t0 = performance.now();
+      const logits = model.classify(input);
+      await logits.data();
+      logits.dispose();
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 3; i++) await once();
+    const times: number[] = [];
+    for (let i = 0; i < passes; i++) times.push(await once());
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    console.log(`${String(batch).padStart(5)} | ${median.toFixed(2).padStart(9)} | ${times[0]!.toFixed(2).padStart(6)} | ${(batch / median * 1000).toFixed(0).padStart(6)} | ${target}`);
+    rows.push({ op: 'internimage-t-224', batch, median_ms: median, min_ms: times[0], img_per_s: batch / median * 1000 });
+    input.dispose();
+  }
+  model.dispose();
+}
+writeResults('cuda', rows.map((r) => ({ ...r, device: device.info.name, settings: device.settings })));

@@ -1,0 +1,43 @@
+import type { GpujsKernel } from './gpujs_types.js';
+
+/** The gpu.js modes this backend runs in. */
+export type Mode = 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
+
+/**
+ * Where one mode keeps tensor data, and how it runs a compiled kernel over it. `H` is the mode's handle: a GPU
+ * buffer (webgpu), a texture (headlessgl) or a Float32Array (webasm, cpu). Handles hold float32 values.
+ */
+export interface Storage<H> {
+  readonly mode: Mode;
+  upload(values: Float32Array): H;
+  download(handle: H, size: number): Promise<Float32Array>;
+  /** Present when the mode can read back synchronously. */
+  downloadSync?(handle: H, size: number): Float32Array;
+  free(handle: H): void;
+  /** Compiles a kernel with a 1-D output of `size` elements that keeps its result on the device. */
+  compile(source: string, size: number): GpujsKernel;
+  /** Runs a compiled kernel; a promise while the kernel still builds (webgpu builds asynchronously). */
+  launch(kernel: GpujsKernel, args: readonly H[]): H | Promise<H>;
+  /** Device buffers or textures alive right now, counted at the device (0 where there is no device). */
+  deviceObjects(): number;
+  /** Largest number of float32 elements one buffer may hold in this mode. */
+  readonly maxElements: number;
+  dispose(): void;
+}
+
+/** Throws when gpu.js substituted another mode for a kernel (it degrades to cpu with only a console warning). */
+export function assertMode(kernel: GpujsKernel, mode: Mode): void {
+  const actual = kernel.kernel.constructor.mode;
+  if (actual !== mode) {
+    throw new Error(`gpu.js ran a kernel in mode '${actual}' instead of '${mode}'${kernel.kernel.fallbackReason ? `: ${kernel.kernel.fallbackReason}` : ''}`);
+  }
+}
+
+export const KERNEL_SETTINGS = {
+  pipeline: true,
+  immutable: true,
+  precision: 'single',
+  tactic: 'precision',
+  dynamicArguments: false,
+  dynamicOutput: false,
+} as const;

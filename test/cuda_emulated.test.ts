@@ -1,0 +1,70 @@
+// The TypeScript side of the CUDA backend on any machine: CudaBackend over a JavaScript emulation of the addon
+// (test/harness/cuda_emulator.ts, which follows kernels/cuda/api.h) runs the op cases, the DCNv3 golden fixtures and
+// the golden model fixtures. This checks shapes, strides and buffer bookkeeping; the kernels themselves are checked
+// on a GPU (packages/backend-cuda/scripts/smoke.mjs and the shared suites).
+import test from 'ava';
+import * as ii from '@internimage/core';
+import type { Tensor } from '@internimage/core';
+import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
+import { readManifest, runFixtureCase } from 'internimage';
+import { createEmulatedAddon } from './harness/cuda_emulator.js';
+import { mismatch } from './harness/compare.js';
+import { fixturePath, readFixtureJson } from './harness/fixtures.js';
+
+const addon = createEmulatedAddon();
+ii.registerBackend('cuda-emulated', () => new CudaBackend(new CudaDevice(addon, { poison: true })));
+
+interface Values { shape: number[]; dtype: 'float32' | 'int32'; values: Array<number | string> }
+interface OpCase { name: string; op: string; args: unknown[]; inputs: Record<string, Values>; expected: Values; tolerance: number }
+const numbers = (v: Values) => v.values.map(Number);
+function resolveArgs(args: unknown, tensors: Record<string, Tensor>): unknown {
+  if (Array.isArray(args)) return args.map((a) => resolveArgs(a, tensors));
+  if (args !== null && typeof args === 'object') {
+    if ('$t' in args) return tensors[(args as { $t: string }).$t];
+    return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, resolveArgs(v, tensors)]));
+  }
+  return args;
+}
+
+const { cases } = readFixtureJson<{ cases: OpCase[] }>('op_cases.json');
+for (const c of cases) {
+  test.serial(`cuda (emulated addon) | op case ${c.op}: ${c.name}`, async (t) => {
+    await ii.setBackend('cuda-emulated');
+    const before = ii.memory();
+    const buffers = addon.liveBuffers();
+    const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, ii.tensor(numbers(v), v.shape, v.dtype)]));
+    const fn = (ii as unknown as Record<string, (...a: unknown[]) => Tensor>)[c.op]!;
+    const out = fn(...(resolveArgs(c.args, inputs) as unknown[]));
+    try {
+      t.deepEqual([...out.shape], c.expected.shape);
+      t.is(out.dtype, c.expected.dtype);
+      t.is(mismatch(await out.data(), numbers(c.expected), c.expected.dtype === 'int32' ? 0 : c.tolerance), null);
+    } finally {
+      out.dispose();
+      ii.dispose(...Object.values(inputs));
+    }
+    t.deepEqual(ii.memory(), before);
+    t.is(addon.liveBuffers(), buffers, 'every device buffer is freed');
+  });
+}
+
+const FIXTURES = fixturePath('internimage');
+const fixtureCases = readManifest(FIXTURES).filter((c) => c.kind !== 'preprocess');
+for (const c of fixtureCases) {
+  test.serial(`cuda (emulated addon) | golden ${c.kind} ${c.file}`, async (t) => {
+    await ii.setBackend('cuda-emulated');
+    const before = ii.memory();
+    const r = await runFixtureCase(FIXTURES, c, { cases: fixtureCases });
+    t.true(r.pass, `${JSON.stringify(r.outputs)} ${r.notes.join('; ')}`);
+    t.deepEqual(ii.memory(), before);
+  });
+}
+
+test.serial('cuda (emulated addon) | a kernel that fails frees its output and names the op', async (t) => {
+  await ii.setBackend('cuda-emulated');
+  const buffers = addon.liveBuffers();
+  const x = ii.tensor([1, 2, 3, 4], [2, 2]);
+  t.throws(() => ii.pad(x, [[0, 1 << 20], [0, 1 << 20]]), { message: /^cuda Pad: out of memory allocating \d+ bytes$/ });
+  x.dispose();
+  t.is(addon.liveBuffers(), buffers);
+});
