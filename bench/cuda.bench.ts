@@ -1,14 +1,16 @@
 // CUDA benchmark: DCNv3 at the four InternImage-T stage shapes, batch 64, float32 and float16 (CUDA-event timing,
 // median after warm-up) beside the official DCNv3 / DCNv4 figures measured on an H200, then the whole
-// InternImage-T@224 forward pass at batch 1 and 64 (median wall time including readback, images per second).
+// InternImage-T@224 forward pass at batch 1 and 64 (median wall time including readback, images per second), eager
+// and replayed as a CUDA graph, with each matmul mode, and the GPU time by op of an eager pass.
 // Run: npm run bench:cuda [-- --iterations 100 --passes 20 --no-model]
 // Kernel choices follow the INTERNIMAGE_CUDA_* variables (packages/backend-cuda/README.md).
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { DCNv3Info } from '@internimage/core';
-import { cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import { CudaGraph, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
 import type { CudaDevice, DcnVariant, Ptr } from '@internimage/backend-cuda';
 import { InternImage, variantConfig } from 'internimage';
+import { profileOps, printShares } from './cuda_profile.js';
 import { writeResults } from './harness.js';
 
 const { values: args } = parseArgs({
@@ -86,24 +88,45 @@ for (const s of STAGES) {
 if (!args['no-model']) {
   await ii.setBackend('cuda');
   const model = InternImage.random(variantConfig('t'), { seed: 0 });
-  console.log(`\nInternImage-T@224 forward (classify + readback), median of ${passes} passes after 3 warm-up`);
-  console.log('batch | median ms | min ms | img/s  | target');
-  for (const [batch, target] of [[1, '≤ 6 ms'], [64, '≤ 27 ms']] as const) {
-    const input = ii.tensor(Float32Array.from({ length: batch * 3 * 224 * 224 }, () => Math.random() * 2 - 1), [batch, 3, 224, 224]);
-    const once = async () => {
+  const timePasses = async (pass: () => Promise<void>) => {
+    for (let i = 0; i < 3; i++) await pass();
+    const times: number[] = [];
+    for (let i = 0; i < passes; i++) {
       const t0 = performance.now();
+      await pass();
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { median: times[Math.floor(times.length / 2)]!, min: times[0]! };
+  };
+  console.log(`\nInternImage-T@224 forward (classify + readback), median of ${passes} passes after 3 warm-up`);
+  console.log('batch | matmuls | launch    | median ms | min ms | img/s  | target');
+  const gemmDefault = device.settings.gemm;
+  for (const [batch, target] of [[1, '≤ 6 ms'], [64, '≤ 27 ms']] as const) {
+    const shape = [batch, 3, 224, 224];
+    const input = ii.tensor(Float32Array.from({ length: batch * 3 * 224 * 224 }, () => Math.random() * 2 - 1), shape);
+    const eagerPass = async () => {
       const logits = model.classify(input);
       await logits.data();
       logits.dispose();
-      return performance.now() - t0;
     };
-    for (let i = 0; i < 3; i++) await once();
-    const times: number[] = [];
-    for (let i = 0; i < passes; i++) times.push(await once());
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)]!;
-    console.log(`${String(batch).padStart(5)} | ${median.toFixed(2).padStart(9)} | ${times[0]!.toFixed(2).padStart(6)} | ${(batch / median * 1000).toFixed(0).padStart(6)} | ${target}`);
-    rows.push({ op: 'internimage-t-224', batch, median_ms: median, min_ms: times[0], img_per_s: batch / median * 1000 });
+    for (const gemm of ['simt', 'tf32', '3xtf32'] as const) {
+      device.settings.gemm = gemm;
+      const graph = CudaGraph.capture((x) => model.classify(x), shape);
+      const graphPass = async () => {
+        const logits = graph.run(input);
+        await logits.data();
+        logits.dispose();
+      };
+      for (const [launch, pass] of [['eager', eagerPass], ['graph', graphPass]] as const) {
+        const { median, min } = await timePasses(pass);
+        console.log(`${String(batch).padStart(5)} | ${gemm.padEnd(7)} | ${launch.padEnd(9)} | ${median.toFixed(2).padStart(9)} | ${min.toFixed(2).padStart(6)} | ${(batch / median * 1000).toFixed(0).padStart(6)} | ${target}`);
+        rows.push({ op: 'internimage-t-224', batch, gemm, launch, median_ms: median, min_ms: min, img_per_s: batch / median * 1000 });
+      }
+      graph.dispose();
+    }
+    device.settings.gemm = gemmDefault;
+    printShares(`GPU time by op, batch ${batch}, matmuls ${gemmDefault}, eager`, await profileOps(device, eagerPass));
     input.dispose();
   }
   model.dispose();

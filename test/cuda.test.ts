@@ -9,6 +9,7 @@ import * as ii from '@internimage/core';
 import { CudaUnavailableError, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
 import { InternImage, configFromOfficial, readManifest } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
+import { checkGraphReplay } from './harness/cuda_graph.js';
 
 const BUILD = fileURLToPath(new URL('../packages/backend-cuda/scripts/build-cuda.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
@@ -137,4 +138,8 @@ gpuTest('200 forward passes of a small InternImage leave memory unchanged', asyn
   t.is(device.memoryInfo().poolUsed, poolBefore);
   input.dispose();
   model.dispose();
+});
+
+gpuTest('CudaGraph replays equal the eager pass; a broken capture is aborted', async (t) => {
+  await checkGraphReplay(t, 'cuda');
 });

@@ -8,6 +8,7 @@ import type { Tensor } from '@internimage/core';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
 import { readManifest, runFixtureCase } from 'internimage';
 import { createEmulatedAddon } from './harness/cuda_emulator.js';
+import { checkGraphReplay } from './harness/cuda_graph.js';
 import { mismatch } from './harness/compare.js';
 import { fixturePath, readFixtureJson } from './harness/fixtures.js';
 
@@ -66,5 +67,11 @@ test.serial('cuda (emulated addon) | a kernel that fails frees its output and na
   const x = ii.tensor([1, 2, 3, 4], [2, 2]);
   t.throws(() => ii.pad(x, [[0, 1 << 20], [0, 1 << 20]]), { message: /^cuda Pad: out of memory allocating \d+ bytes$/ });
   x.dispose();
+  t.is(addon.liveBuffers(), buffers);
+});
+
+test.serial('cuda (emulated addon) | CudaGraph replays equal the eager pass; a broken capture is aborted', async (t) => {
+  const buffers = addon.liveBuffers();
+  await checkGraphReplay(t, 'cuda-emulated');
   t.is(addon.liveBuffers(), buffers);
 });

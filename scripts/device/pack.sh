@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p .device
 [ -f .device/node.xz ] || xz -T2 -c "$(command -v node)" > .device/node.xz
-if ! ls .device/gl/libvulkan1_*.deb >/dev/null 2>&1; then
+# The GL loaders beside libvulkan1: NVIDIA's Vulkan ICD (libGLX_nvidia) needs libglvnd's dispatch libraries.
+if ! ls .device/gl/libglvnd0_*.deb >/dev/null 2>&1; then
   o='-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64'
   mkdir -p /tmp/amd64/partial .device/gl
   apt-get $o update >/dev/null
-  (cd .device/gl && apt-get $o download libvulkan1 >/dev/null)
+  (cd .device/gl && apt-get $o download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2 >/dev/null)
 fi
 tar -c \
   --exclude='node_modules/onnxruntime-node' --exclude='node_modules/onnxruntime-common' \

@@ -37,7 +37,97 @@ const BINARY: Array<(a: number, b: number) => number> = [
   (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)), Math.pow,
 ];
 
-export function createEmulatedAddon(): Addon & { liveBuffers(): number } {
+/** Calls that enqueue device work: recorded, not run, while a graph is being captured. */
+const LAUNCHES = [
+  'fill32', 'binary', 'unary', 'cast', 'copy', 'reduce', 'argMax', 'softmax', 'layerNorm', 'batchNorm', 'gemm',
+  'conv2d', 'avgPool2d', 'dcnv3',
+] as const;
+const REFUSED_IN_CAPTURE = ['upload', 'download', 'downloadSync', 'synchronize', 'trimPool', 'eventElapsed'] as const;
+
+/**
+ * Stream capture as the addon does it: launches are recorded and replayed by graphLaunch; buffers allocated during
+ * the capture belong to the graph (they must be freed in it, and stay allocated for replays); buffers allocated
+ * before it and freed during it are freed when it ends; host copies and waits throw.
+ */
+function withGraphs(base: EmulatedAddon): EmulatedAddon {
+  let recording: Array<() => void> | null = null;
+  let captured = new Set<number>();
+  let deferred: number[] = [];
+  const graphs = new Map<number, { steps: Array<() => void>; owned: number[] }>();
+  let owned: number[] = [];
+  let nextGraph = 1;
+  const a = { ...base };
+  const w = a as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const b = base as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const name of LAUNCHES) {
+    w[name] = (...args: unknown[]) => (recording ? void recording.push(() => b[name]!(...args)) : b[name]!(...args));
+  }
+  for (const name of REFUSED_IN_CAPTURE) {
+    w[name] = (...args: unknown[]) => {
+      if (recording) throw new Error(`${name} is not allowed while a CUDA graph is being captured`);
+      return b[name]!(...args);
+    };
+  }
+  a.alloc = (bytes: number) => {
+    const p = base.alloc(bytes);
+    if (recording) { captured.add(p); owned.push(p); }
+    return p;
+  };
+  a.free = (p: number) => {
+    if (!recording) return base.free(p);
+    if (!captured.delete(p)) deferred.push(p);
+  };
+  const finish = () => {
+    recording = null;
+    for (const p of deferred) base.free(p);
+    deferred = [];
+    const live = captured.size;
+    captured = new Set();
+    return live;
+  };
+  a.captureBegin = () => {
+    if (recording) throw new Error('captureBegin is not allowed while a CUDA graph is being captured');
+    recording = [];
+    owned = [];
+  };
+  a.captureEnd = () => {
+    if (!recording) throw new Error('captureEnd without captureBegin');
+    const steps = recording;
+    const live = finish();
+    if (live > 0) {
+      for (const p of owned) base.free(p);
+      throw new Error(`${live} device buffers allocated during the capture were not freed in it`);
+    }
+    graphs.set(nextGraph, { steps, owned });
+    return nextGraph++;
+  };
+  a.captureAbort = () => {
+    if (!recording) return;
+    finish();
+    for (const p of owned) base.free(p);
+  };
+  a.graphLaunch = (g: number) => {
+    if (recording) throw new Error('graphLaunch is not allowed while a CUDA graph is being captured');
+    const graph = graphs.get(g);
+    if (!graph) throw new Error(`emulator: no graph ${g}`);
+    for (const step of graph.steps) step();
+  };
+  a.graphDestroy = (g: number) => {
+    const graph = graphs.get(g);
+    if (!graph) throw new Error(`emulator: no graph ${g}`);
+    for (const p of graph.owned) base.free(p);
+    graphs.delete(g);
+  };
+  return a;
+}
+
+type EmulatedAddon = Addon & { liveBuffers(): number };
+
+export function createEmulatedAddon(): EmulatedAddon {
+  return withGraphs(createPlainAddon());
+}
+
+function createPlainAddon(): EmulatedAddon {
   const mem = new Map<number, ArrayBuffer>();
   let next = 256;
   const buf = (p: number) => {
@@ -69,6 +159,11 @@ export function createEmulatedAddon(): Addon & { liveBuffers(): number } {
     eventRecord() {},
     eventElapsed: () => 0,
     eventDestroy() {},
+    captureBegin() { throw new Error('emulator: graphs are added by withGraphs'); },
+    captureEnd() { throw new Error('emulator: graphs are added by withGraphs'); },
+    captureAbort() {},
+    graphLaunch() { throw new Error('emulator: graphs are added by withGraphs'); },
+    graphDestroy() {},
     fill32(p, n, bits) { new Uint32Array(buf(p)).fill(bits, 0, n); },
     binary(op, dtype, a, b, out, shape, sa, sb) {
       const av = view(a, dtype), bv = view(b, dtype), ov = view(out, dtype);

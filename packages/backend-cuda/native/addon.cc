@@ -2,11 +2,14 @@
 // memory pool (cudaMallocAsync/cudaFreeAsync), uploads, asynchronous downloads (Promise), events, and one launch
 // entry per kernel family. Everything runs on one stream; only downloads and synchronize() wait for it.
 // Errors are thrown as JS Errors whose message is the reason only; the TypeScript side prefixes the op's name.
+// Graph capture: between captureBegin() and captureEnd() the stream records instead of running (CUDA stream capture);
+// allocations made then belong to the graph, host copies and waits are refused.
 #include <napi.h>
 #include <cuda_runtime_api.h>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 #include "api.h"
 
@@ -14,6 +17,9 @@ namespace {
 
 cudaStream_t gStream = nullptr;
 bool gReady = false;
+bool gCapturing = false;
+std::unordered_set<void*> gCaptured;  // allocated during the capture in progress, not yet freed
+std::vector<void*> gDeferredFrees;    // allocated before the capture, freed during it: freed once it ends
 
 /** Throws the CUDA error as a JS exception, clearing it first when it is not sticky. */
 void check(Napi::Env env, cudaError_t e, const std::string& what = "") {
@@ -63,6 +69,10 @@ ii::Walk walkOf(Napi::Env env, const Napi::Value& shape, const Napi::Value& a, c
 }
 
 void launched(Napi::Env env, cudaError_t e) { check(env, e, "launch failed"); }
+
+void refuseWhileCapturing(Napi::Env env, const char* what) {
+  if (gCapturing) throw Napi::Error::New(env, std::string(what) + " is not allowed while a CUDA graph is being captured");
+}
 
 // ---- device ----------------------------------------------------------------------------------------------------
 
@@ -135,7 +145,7 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
   const size_t size = static_cast<size_t>(bytes < 1 ? 1 : bytes);
   void* p = nullptr;
   cudaError_t e = cudaMallocAsync(&p, size, gStream);
-  if (e == cudaErrorMemoryAllocation) {
+  if (e == cudaErrorMemoryAllocation && !gCapturing) {
     // Blocks cached by the pool may be what is missing: wait for pending frees, return the cache, try once more.
     cudaGetLastError();
     cudaMemPool_t pool;
@@ -149,13 +159,24 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(env, "out of memory allocating " + std::to_string(static_cast<uint64_t>(bytes)) + " bytes");
   }
   check(env, e, "cudaMallocAsync");
+  if (gCapturing) gCaptured.insert(p);
   return ptrValue(env, p);
 }
 
 Napi::Value Free(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
-  check(env, cudaFreeAsync(ptrOf(info[0]), gStream), "cudaFreeAsync");
+  void* p = ptrOf(info[0]);
+  if (gCapturing) {
+    // Freeing a block the graph did not allocate would be replayed on every launch: free it after the capture.
+    if (gCaptured.erase(p) == 0) {
+      gDeferredFrees.push_back(p);
+    } else if (cudaFreeAsync(p, gStream) != cudaSuccess) {
+      cudaGetLastError();  // the capture is broken then, and captureEnd() reports why
+    }
+    return env.Undefined();
+  }
+  check(env, cudaFreeAsync(p, gStream), "cudaFreeAsync");
   return env.Undefined();
 }
 
@@ -163,6 +184,7 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
 Napi::Value Upload(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
+  refuseWhileCapturing(env, "upload");
   Napi::TypedArray view = info[1].As<Napi::TypedArray>();
   const size_t bytes = view.ByteLength();
   if (bytes == 0) return env.Undefined();
@@ -243,6 +265,7 @@ class DownloadWorker : public Napi::AsyncWorker {
 Napi::Value Download(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
+  refuseWhileCapturing(env, "download");
   const size_t bytes = static_cast<size_t>(i64(info[1]));
   if (bytes == 0) {
     auto d = Napi::Promise::Deferred::New(env);
@@ -270,6 +293,7 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
 Napi::Value DownloadSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
+  refuseWhileCapturing(env, "download");
   const size_t bytes = static_cast<size_t>(i64(info[1]));
   Napi::ArrayBuffer out = Napi::ArrayBuffer::New(env, bytes);
   if (bytes == 0) return out;
@@ -281,6 +305,7 @@ Napi::Value DownloadSync(const Napi::CallbackInfo& info) {
 Napi::Value Synchronize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
+  refuseWhileCapturing(env, "synchronize");
   check(env, cudaStreamSynchronize(gStream), "cudaStreamSynchronize");
   return env.Undefined();
 }
@@ -307,6 +332,7 @@ Napi::Value MemoryInfo(const Napi::CallbackInfo& info) {
 Napi::Value TrimPool(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
+  refuseWhileCapturing(env, "trimPool");
   check(env, cudaStreamSynchronize(gStream), "cudaStreamSynchronize");
   cudaMemPool_t pool;
   check(env, cudaDeviceGetDefaultMemPool(&pool, 0), "cudaDeviceGetDefaultMemPool");
@@ -333,6 +359,7 @@ Napi::Value EventRecord(const Napi::CallbackInfo& info) {
 /** Milliseconds between two recorded events; waits for the second. */
 Napi::Value EventElapsed(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  refuseWhileCapturing(env, "eventElapsed");
   auto b = static_cast<cudaEvent_t>(ptrOf(info[1]));
   check(env, cudaEventSynchronize(b), "cudaEventSynchronize");
   float ms = 0;
@@ -343,6 +370,72 @@ Napi::Value EventElapsed(const Napi::CallbackInfo& info) {
 Napi::Value EventDestroy(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   check(env, cudaEventDestroy(static_cast<cudaEvent_t>(ptrOf(info[0]))), "cudaEventDestroy");
+  return env.Undefined();
+}
+
+// ---- graphs ----------------------------------------------------------------------------------------------------
+
+/** Leaves capture mode: frees what was freed during the capture but allocated before it. */
+void finishCapture() {
+  gCapturing = false;
+  gCaptured.clear();
+  for (void* p : gDeferredFrees) cudaFreeAsync(p, gStream);
+  gDeferredFrees.clear();
+  cudaGetLastError();
+}
+
+Napi::Value CaptureBegin(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  refuseWhileCapturing(env, "captureBegin");
+  check(env, cudaStreamBeginCapture(gStream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+  gCapturing = true;
+  return env.Undefined();
+}
+
+/** Ends the capture and returns the instantiated graph's handle; everything allocated during it must be freed. */
+Napi::Value CaptureEnd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  if (!gCapturing) throw Napi::Error::New(env, "captureEnd without captureBegin");
+  const size_t live = gCaptured.size();
+  cudaGraph_t graph = nullptr;
+  cudaError_t e = cudaStreamEndCapture(gStream, &graph);
+  finishCapture();
+  if (e == cudaSuccess && live > 0) {
+    cudaGraphDestroy(graph);
+    throw Napi::Error::New(env, std::to_string(live) + " device buffers allocated during the capture were not freed in it");
+  }
+  check(env, e, "cudaStreamEndCapture");
+  cudaGraphExec_t exec = nullptr;
+  e = cudaGraphInstantiateWithFlags(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  check(env, e, "cudaGraphInstantiate");
+  return ptrValue(env, exec);
+}
+
+/** Ends a capture that failed part-way, discarding what was recorded; a no-op when none is in progress. */
+Napi::Value CaptureAbort(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!gCapturing) return env.Undefined();
+  cudaGraph_t graph = nullptr;
+  if (cudaStreamEndCapture(gStream, &graph) == cudaSuccess && graph) cudaGraphDestroy(graph);
+  finishCapture();
+  return env.Undefined();
+}
+
+Napi::Value GraphLaunch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  refuseWhileCapturing(env, "graphLaunch");
+  check(env, cudaGraphLaunch(static_cast<cudaGraphExec_t>(ptrOf(info[0])), gStream), "cudaGraphLaunch");
+  return env.Undefined();
+}
+
+Napi::Value GraphDestroy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  refuseWhileCapturing(env, "graphDestroy");
+  check(env, cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(ptrOf(info[0]))), "cudaGraphExecDestroy");
   return env.Undefined();
 }
 
@@ -530,6 +623,11 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   def("eventRecord", EventRecord);
   def("eventElapsed", EventElapsed);
   def("eventDestroy", EventDestroy);
+  def("captureBegin", CaptureBegin);
+  def("captureEnd", CaptureEnd);
+  def("captureAbort", CaptureAbort);
+  def("graphLaunch", GraphLaunch);
+  def("graphDestroy", GraphDestroy);
   def("fill32", Fill32);
   def("binary", Binary);
   def("unary", Unary);

@@ -197,7 +197,8 @@ run('gemm', () => {
     const x = randn(M * K), w = randn(N * K, 0.1), bias = randn(N);
     const px = up(x), pw = up(w), pb = up(bias), po = out(M * N);
     const want = linearRef(x, w, bias, M, N, K);
-    for (const [mode, name, tol] of [[0, 'simt', 1e-5], [2, '3xtf32', 1e-5], [1, 'tf32', 5e-3]]) {
+    // 3xTF32 splits each operand into a TF32 high part and a TF32 residual; its error grows with K (2.7e-5 at K=2048 on an H200).
+    for (const [mode, name, tol] of [[0, 'simt', 1e-5], [2, '3xtf32', 5e-5], [1, 'tf32', 5e-3]]) {
       cu.fill32(po, M * N, 0xffffffff);
       cu.gemm(linearArgs(px, pw, pb, po, M, N, K, mode));
       check(`gemm ${name} linear ${M}x${N}x${K}`, f32(po, M * N), want, tol);

@@ -77,6 +77,13 @@ export interface Addon {
   eventRecord(event: number): void;
   eventElapsed(start: number, end: number): number;
   eventDestroy(event: number): void;
+  /** Stream capture: launches are recorded, not run; upload, download and waits throw until captureEnd/Abort. */
+  captureBegin(): void;
+  /** The instantiated graph's handle; throws if the capture broke or left device buffers allocated. */
+  captureEnd(): number;
+  captureAbort(): void;
+  graphLaunch(graph: number): void;
+  graphDestroy(graph: number): void;
   fill32(ptr: Ptr, n: number, bits: number): void;
   binary(op: number, dtype: number, a: Ptr, b: Ptr, out: Ptr, shape: number[], sa: number[], sb: number[]): void;
   unary(op: number, dtype: number, x: Ptr, out: Ptr, n: number): void;

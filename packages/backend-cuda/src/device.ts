@@ -96,6 +96,27 @@ export class CudaDevice {
     }
   }
 
+  /** Starts recording the stream's work into a graph (see CudaGraph); launches then run only when it is launched. */
+  captureBegin(op: string): void {
+    withOp(op, () => this.addon.captureBegin());
+  }
+
+  captureEnd(op: string): number {
+    return withOp(op, () => this.addon.captureEnd());
+  }
+
+  captureAbort(): void {
+    this.addon.captureAbort();
+  }
+
+  graphLaunch(op: string, graph: number): void {
+    withOp(op, () => this.addon.graphLaunch(graph));
+  }
+
+  graphDestroy(graph: number): void {
+    withOp('graphDestroy', () => this.addon.graphDestroy(graph));
+  }
+
   fill32(op: string, ptr: Ptr, n: number, bits: number): void {
     withOp(op, () => this.addon.fill32(ptr, n, bits >>> 0));
   }

@@ -5,6 +5,7 @@ import { cudaKernels } from './kernels/index.js';
 
 export { CudaBackend } from './cuda_backend.js';
 export { CudaDevice, CudaError, getCudaDevice } from './device.js';
+export { CudaGraph } from './graph.js';
 export type { Ptr } from './device.js';
 export type { Addon, ConvLaunch, DcnLaunch, DeviceInfo, GemmLaunch, MemoryInfo, PoolLaunch, ProbeResult } from './addon.js';
 export { ADDON_PATH, CudaUnavailableError, cudaUnavailableReason } from './loader.js';

@@ -1,15 +1,22 @@
-// GEMM through the WASM microkernel: operands are copied (zero-padded to the tile sizes) into the kernel's memory.
-import { TILE_ROWS, gemmModule } from './gemm_kernel.js';
+// GEMM through the WASM microkernel: A is copied into the kernel's memory and C out of it; packed B operands (cached
+// weights) stay resident in that memory after their first use, so a call copies only the activations.
+import { gemmModule, gemmTile } from './gemm_kernel.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { GemmThreads } from './threads.js';
 import { instantiate, reserve } from './wasm_runtime.js';
 
 type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
+type Exports = { gemm_rows: Gemm; gemm_panels: Gemm } & Record<`gemm_tail${number}`, Gemm | undefined>;
 
-let instance: WasmKernel<{ gemm_rows: Gemm; gemm_panels: Gemm }> | undefined;
+let instance: WasmKernel<Exports> | undefined;
 // Shared memory, so that worker threads can run the same kernel on it.
 const kernel = () => (instance ??= instantiate((fma) => gemmModule(fma, true), true));
 let pool: GemmThreads | null = null;
+
+// The tile is the same with and without fused multiply-add, so packed B does not depend on the runtime.
+const { rows: TILE_ROWS, vectors } = gemmTile(true);
+/** Columns per packed B panel. */
+const PANEL = 4 * vectors;
 
 /**
  * Threads for GEMM (the caller plus n − 1 workers); 1 (the default) runs everything on the calling thread.
@@ -33,51 +40,82 @@ export function gemmUsesFma(): boolean {
 
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
+// Resident packed B operands: the bottom of the kernel's memory, below the per-call scratch (A, bias, C). Regions of
+// collected PackedB objects are reused (first fit); past RESIDENT_LIMIT bytes further operands are copied per call.
+// Each region belongs to its PackedB for the object's lifetime, so its values are never overwritten while in use.
+const RESIDENT_LIMIT = 512 * 2 ** 20;
+const residentAt = new WeakMap<PackedB, number>();
+const freeRegions: Array<{ at: number; bytes: number }> = [];
+const released = new FinalizationRegistry<{ at: number; bytes: number }>((region) => freeRegions.push(region));
+let residentEnd = 0;
+
+/** Where `b` lives in the kernel's memory, placing it there on first use; undefined when over the limit. */
+function resident(b: PackedB, memory: WebAssembly.Memory): number | undefined {
+  let at = residentAt.get(b);
+  if (at !== undefined) return at;
+  const bytes = roundUp(b.data.byteLength, 64);
+  const i = freeRegions.findIndex((r) => r.bytes >= bytes);
+  if (i >= 0) {
+    const region = freeRegions[i]!;
+    at = region.at;
+    if (region.bytes > bytes) Object.assign(region, { at: at + bytes, bytes: region.bytes - bytes });
+    else freeRegions.splice(i, 1);
+  } else if (residentEnd + bytes <= RESIDENT_LIMIT) {
+    at = residentEnd;
+    residentEnd += bytes;
+    reserve(memory, residentEnd);
+  } else {
+    return undefined;
+  }
+  const view = new Float32Array(memory.buffer, at, b.data.length);
+  view.set(b.data);
+  // The memory is shared, and a shared buffer stays valid when the memory grows: the operand keeps its values as a
+  // view of the resident copy, and its own copy can be collected.
+  b.data = view;
+  residentAt.set(b, at);
+  released.register(b, { at, bytes });
+  return at;
+}
+
 /**
  * C[M×N] = A[M×K] · B[K×N] (+ bias[N] on every row). A row-major (a view is fine); B row-major or already packed
  * (packB / packTransposed: cache packed weights). The result is written to `out` (length ≥ M·N).
  */
 export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number, bias?: Float32Array): void {
-  const { exports: { gemm_rows: rows, gemm_panels: panels }, memory } = kernel();
-  const mp = roundUp(m, TILE_ROWS);
-  const np = roundUp(n, 8);
-  const kp = roundUp(k, 4);
-  const aBytes = mp * kp * 4;
-  const bBytes = kp * np * 4;
-  const biasBytes = np * 4;
-  const cBytes = mp * np * 4;
-  const need = aBytes + bBytes + biasBytes + cBytes;
-  reserve(memory, need);
-  const heap = new Float32Array(memory.buffer);
-  const pa = 0;
-  const pb = aBytes;
-  const pbias = pb + bBytes;
-  const pc = pbias + biasBytes;
-  if (kp === k) heap.set(a.subarray(0, m * k), pa / 4);
-  else {
-    for (let i = 0; i < m; i++) {
-      heap.set(a.subarray(i * k, (i + 1) * k), pa / 4 + i * kp);
-      heap.fill(0, pa / 4 + i * kp + k, pa / 4 + (i + 1) * kp);
-    }
-  }
-  heap.fill(0, pa / 4 + m * kp, pa / 4 + mp * kp);
+  const { exports, memory } = kernel();
+  const np = roundUp(n, PANEL);
   const packed = b instanceof Float32Array ? packB(b, k, n) : b;
-  heap.set(packed.data, pb / 4);
+  // A one-off packing (a MatMul operand) is not worth keeping.
+  const placed = b instanceof Float32Array ? undefined : resident(packed, memory);
+  const aBytes = m * k * 4;
+  const bBytes = k * np * 4;
+  const pa = roundUp(residentEnd, 64);
+  const pbias = pa + roundUp(aBytes, 64);
+  const pc = pbias + np * 4;
+  const pb = placed ?? roundUp(pc + m * np * 4, 64);
+  reserve(memory, placed === undefined ? pb + bBytes : pc + m * np * 4);
+  const heap = new Float32Array(memory.buffer);
+  heap.set(a.subarray(0, m * k), pa / 4);
+  if (placed === undefined) heap.set(packed.data, pb / 4);
   heap.fill(0, pbias / 4, pbias / 4 + np);
   if (bias) heap.set(bias.subarray(0, n), pbias / 4);
   // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
   const order = aBytes >= bBytes ? 0 : 1;
-  const run = order === 0 ? rows : panels;
-  if (pool && mp >= 2 * TILE_ROWS * (pool.helpers + 1)) {
-    pool.run(order, pa, pb, pc, mp, np, kp, pbias, TILE_ROWS, (a, c, m) => run(a, pb, c, m, np, kp, pbias));
-  } else {
-    run(pa, pb, pc, mp, np, kp, pbias);
+  const run = order === 0 ? exports.gemm_rows : exports.gemm_panels;
+  // Whole row tiles first (split between threads), then the last m mod TILE_ROWS rows; each row's sums are the same
+  // whichever function or thread computes them, so results do not depend on the thread count.
+  const mMain = m - (m % TILE_ROWS);
+  if (pool && mMain >= 2 * TILE_ROWS * (pool.helpers + 1)) {
+    pool.run(order, pa, pb, pc, mMain, np, k, pbias, TILE_ROWS, (a, c, rows) => run(a, pb, c, rows, np, k, pbias));
+  } else if (mMain > 0) {
+    run(pa, pb, pc, mMain, np, k, pbias);
   }
+  if (mMain < m) exports[`gemm_tail${m - mMain}`]!(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias);
   if (np === n) out.set(heap.subarray(pc / 4, pc / 4 + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
 }
 
-/** B in the kernel's layout: panels of 8 columns, each K'×8 contiguous (K' = K rounded up to 4; zero padding). */
+/** B in the kernel's layout: panels of 16 columns, each K×16 contiguous (columns past N are zeros). */
 export interface PackedB {
   data: Float32Array;
   k: number;
@@ -86,11 +124,10 @@ export interface PackedB {
 
 /** Packs B given element access `at(k, j)`. */
 function pack(k: number, n: number, at: (row: number, col: number) => number): PackedB {
-  const kp = roundUp(k, 4);
-  const data = new Float32Array(kp * roundUp(n, 8));
+  const data = new Float32Array(k * roundUp(n, PANEL));
   for (let j = 0; j < n; j++) {
-    const panel = (j >> 3) * kp * 8 + (j & 7);
-    for (let i = 0; i < k; i++) data[panel + i * 8] = at(i, j);
+    const panel = Math.floor(j / PANEL) * k * PANEL + (j % PANEL);
+    for (let i = 0; i < k; i++) data[panel + i * PANEL] = at(i, j);
   }
   return { data, k, n };
 }

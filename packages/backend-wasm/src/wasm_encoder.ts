@@ -45,6 +45,8 @@ export const op = {
   f32x4Sub: [0xfd, ...uleb(0xe5)],
   i32Load: (offset = 0) => [0x28, 0x02, ...uleb(offset)],
   v128Load: (offset = 0) => [0xfd, 0x00, 0x04, ...uleb(offset)],
+  /** v128.load32_splat: one float32 from memory in all four lanes (a plain load on x64, no shuffle). */
+  v128Load32Splat: (offset = 0) => [0xfd, 0x09, 0x02, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, 0x0b, 0x04, ...uleb(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
   f32x4Splat: [0xfd, 0x13],

@@ -1,0 +1,154 @@
+// GEMM micro-benchmark for the wasm backend (issue #8): the generated kernels alone (operands already in WASM memory)
+// on InternImage-T's Linear shapes, the kernel before issue #8 (4×8 tile, lane-broadcast shuffles) against the
+// current generator with several tiles, interleaved within one run; prints median GFLOP/s per shape.
+// Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants v0,6x8,...]
+import v8 from 'node:v8';
+import { parseArgs } from 'node:util';
+import { gemmModule as gemmModuleV0 } from './gemm_kernel_v0.js';
+import { gemmModule, gemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import type { GemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import { gemm, packB } from '../packages/backend-wasm/src/gemm.js';
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '11' }, ms: { type: 'string', default: '15' }, variants: { type: 'string' },
+    shapes: { type: 'string' }, plain: { type: 'boolean', default: false },
+    // Whole calls, copies included: v0 as gemm() ran it before issue #8 (A, packed B, bias in, C out) against gemm().
+    full: { type: 'boolean', default: false },
+  },
+});
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+const fma = !args.plain;
+
+// The test project type-checks bench/ without the DOM library, which declares WebAssembly: the little used here.
+interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
+const WA = (globalThis as unknown as { WebAssembly: {
+  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: unknown };
+} }).WebAssembly;
+
+type Fn = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
+interface Variant {
+  name: string;
+  rows: number;
+  width: number;
+  /** K padding of the packed panels. */
+  kAlign: number;
+  tails: boolean;
+  exports: Record<string, Fn>;
+  memory: WasmMemory;
+}
+
+function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, width: number, kAlign: number, tails: boolean): Variant {
+  const memory = new WA.Memory({ initial: 256, maximum: 65536 });
+  const instance = new WA.Instance(new WA.Module(bytes), { env: { memory } });
+  return { name, rows, width, kAlign, tails, exports: instance.exports as Record<string, Fn>, memory };
+}
+
+const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, false, t), t.rows, 4 * t.vectors, 1, true);
+const ALL: Record<string, () => Variant> = {
+  v0: () => variant('v0', gemmModuleV0(fma), 4, 8, 4, false),
+  cur: () => ({ ...newVariant(gemmTile(fma)), name: 'cur' }),
+};
+for (const spec of ['6x8', '5x8', '4x8', '3x8', '3x12', '2x16', '1x24']) {
+  const [, r, w] = /(\d+)x(\d+)/.exec(spec)!;
+  ALL[spec] = () => newVariant({ rows: Number(r), vectors: Number(w) / 4 });
+}
+const names = args.variants ? args.variants.split(',') : ['v0', 'cur'];
+const variants = names.map((n) => ALL[n]!());
+
+// rows × (in, out): the MLPs and the DCNv3 projections of the four stages.
+const STAGES: Array<[number, number]> = [[3136, 64], [784, 128], [196, 256], [49, 512]];
+const EXTRA: Record<number, Array<[number, number]>> = { 64: [[64, 192]], 128: [[128, 384]], 256: [[256, 768]], 512: [[512, 1536]] };
+let shapes: Array<[number, number, number]> = STAGES.flatMap(([m, c]) => [[c, 4 * c], [4 * c, c], ...EXTRA[c]!, [c, c]].map(([k, n]) => [m, k!, n!] as [number, number, number]));
+if (args.shapes) shapes = args.shapes.split(',').map((s) => s.split('x').map(Number) as [number, number, number]);
+
+const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
+let seed = 1;
+const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+
+/** Puts A, packed B, bias into the variant's memory; returns a closure that runs the GEMM as gemm() would dispatch it. */
+function prepare(v: Variant, a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number) {
+  const mp = v.tails ? m : roundUp(m, v.rows);
+  const kp = roundUp(k, v.kAlign);
+  const np = roundUp(n, v.width);
+  const pa = 0, pb = mp * kp * 4, pbias = pb + kp * np * 4, pc = pbias + np * 4;
+  const need = pc + mp * np * 4;
+  if (v.memory.buffer.byteLength < need) v.memory.grow(Math.ceil((need - v.memory.buffer.byteLength) / 65536));
+  const heap = new Float32Array(v.memory.buffer);
+  heap.fill(0, 0, need / 4);
+  for (let i = 0; i < m; i++) heap.set(a.subarray(i * k, (i + 1) * k), i * kp);
+  for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) heap[pb / 4 + Math.floor(j / v.width) * kp * v.width + q * v.width + (j % v.width)] = b[q * n + j]!;
+  heap.set(bias, pbias / 4);
+  const rowsOuter = mp * kp >= kp * np;
+  const main = rowsOuter ? v.exports.gemm_rows! : v.exports.gemm_panels!;
+  const mMain = mp - (mp % v.rows);
+  const tail = mp % v.rows ? v.exports[`gemm_tail${mp % v.rows}`]! : undefined;
+  if (args.full && v.name === 'cur') {
+    const packed = packB(b, k, n);
+    const out = new Float32Array(m * n);
+    return { run: () => gemm(a, packed, out, m, n, k, bias), result: () => out };
+  }
+  const packedData = heap.slice(pb / 4, pbias / 4);
+  const cOut = new Float32Array(m * n);
+  const run = () => {
+    if (args.full) {
+      const h = new Float32Array(v.memory.buffer);
+      if (kp === k) h.set(a, pa / 4);
+      else for (let i = 0; i < m; i++) h.set(a.subarray(i * k, (i + 1) * k), pa / 4 + i * kp);
+      h.set(packedData, pb / 4);
+      h.set(bias, pbias / 4);
+    }
+    main(pa, pb, pc, mMain, np, kp, pbias);
+    tail?.(pa + mMain * kp * 4, pb, pc + mMain * np * 4, mp - mMain, np, kp, pbias);
+    if (args.full) {
+      const h = new Float32Array(v.memory.buffer);
+      if (np === n) cOut.set(h.subarray(pc / 4, pc / 4 + m * n));
+      else for (let i = 0; i < m; i++) cOut.set(h.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
+    }
+  };
+  const result = () => {
+    const c = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) c.set(new Float32Array(v.memory.buffer, pc + i * np * 4, n), i * n);
+    return c;
+  };
+  return { run, result };
+}
+
+const reps = Number(args.reps);
+const targetMs = Number(args.ms);
+if (args.full && (args.plain || !names.includes('cur'))) throw new Error('--full compares v0 against cur (gemm()), with relaxed SIMD');
+console.log(`${args.full ? 'whole gemm() calls, copies included; ' : 'kernels alone; '}${fma ? 'relaxed SIMD (fused multiply-add)' : 'plain SIMD'}; median of ${reps} interleaved repetitions, GFLOP/s`);
+console.log(['shape (MxKxN)'.padEnd(18), ...variants.map((v) => v.name.padStart(9)), '  max |Δ| vs first'].join(''));
+const totals = variants.map(() => 0);
+for (const [m, k, n] of shapes) {
+  const a = Float32Array.from({ length: m * k }, rand);
+  const b = Float32Array.from({ length: k * n }, rand);
+  const bias = Float32Array.from({ length: n }, rand);
+  const runs = variants.map((v) => prepare(v, a, b, bias, m, k, n));
+  // Correctness against the first variant, and warm-up.
+  for (const r of runs) r.run();
+  const ref = runs[0]!.result();
+  const diff = runs.map((r) => r.result().reduce((d, x, i) => Math.max(d, Math.abs(x - ref[i]!)), 0));
+  const flop = 2 * m * n * k;
+  // Calls per timing so that one takes about targetMs.
+  const t0 = performance.now();
+  runs[0]!.run();
+  const calls = Math.max(1, Math.round(targetMs / Math.max(performance.now() - t0, 1e-3)));
+  const samples = variants.map(() => [] as number[]);
+  for (let rep = 0; rep < reps; rep++) {
+    // Rotate the order so no variant always runs first.
+    for (let o = 0; o < runs.length; o++) {
+      const i = (o + rep) % runs.length;
+      const start = performance.now();
+      for (let c = 0; c < calls; c++) runs[i]!.run();
+      samples[i]!.push((performance.now() - start) / calls);
+    }
+  }
+  const medians = samples.map((s) => s.sort((x, y) => x - y)[s.length >> 1]!);
+  medians.forEach((ms, i) => (totals[i]! += ms));
+  console.log([`${m}x${k}x${n}`.padEnd(18), ...medians.map((ms) => (flop / ms / 1e6).toFixed(1).padStart(9)),
+    '  ', diff.map((d) => d.toExponential(1)).join(' ')].join(''));
+}
+console.log(['sum of medians, ms'.padEnd(18), ...totals.map((t) => t.toFixed(2).padStart(9))].join(''));
