@@ -6,15 +6,40 @@ import { allocTyped, sizeOf } from '@internimage/core';
 /** Value written into fresh outputs so that an element a kernel forgets to write shows up (NaN for floats). */
 const POISON_INT = -2147483648;
 
+export interface CpuStorageOptions {
+  /** Fill each fresh kernel output with NaN (int32: −2³¹) so that an element a kernel forgets to write shows up. */
+  poison: boolean;
+  /**
+   * Keep the arrays of disposed buffers (up to this many bytes) and hand them out again for buffers of the same
+   * dtype and length: a forward pass repeats its shapes, and fresh arrays cost page faults and zeroing. 0: none.
+   */
+  recycleBytes: number;
+}
+
 /** Reference backend: each buffer is a typed array in this process. Other backends may reuse this storage. */
 export class CpuBackend implements Backend {
-  constructor(readonly name: string = 'cpu') {}
+  private readonly options: CpuStorageOptions;
+
+  constructor(readonly name: string = 'cpu', options: Partial<CpuStorageOptions> = {}) {
+    this.options = { poison: true, recycleBytes: 0, ...options };
+  }
 
   readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
+  /** Arrays of disposed buffers by dtype and length (see CpuStorageOptions.recycleBytes). */
+  private readonly spare = new Map<string, TypedArray[]>();
+  private spareBytes = 0;
+
+  private take(dtype: DType, size: number): TypedArray {
+    const list = this.spare.get(`${dtype} ${size}`);
+    const reused = list?.pop();
+    if (!reused) return allocTyped(dtype, size);
+    this.spareBytes -= reused.byteLength;
+    return reused;
+  }
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
-    const copy = allocTyped(dtype, sizeOf(shape));
+    const copy = this.take(dtype, sizeOf(shape));
     copy.set(values);
     const id = {};
     this.store.set(id, copy);
@@ -33,7 +58,15 @@ export class CpuBackend implements Backend {
   }
 
   disposeData(dataId: DataId): void {
+    const v = this.store.get(dataId);
+    if (!v) return;
     this.store.delete(dataId);
+    if (this.spareBytes + v.byteLength > this.options.recycleBytes) return;
+    const key = `${v instanceof Float32Array ? 'float32' : 'int32'} ${v.length}`;
+    const list = this.spare.get(key);
+    if (list) list.push(v);
+    else this.spare.set(key, [v]);
+    this.spareBytes += v.byteLength;
   }
 
   memory(): BackendMemory {
@@ -44,6 +77,8 @@ export class CpuBackend implements Backend {
 
   dispose(): void {
     this.store.clear();
+    this.spare.clear();
+    this.spareBytes = 0;
   }
 
   /** Values of a kernel input. */
@@ -57,10 +92,13 @@ export class CpuBackend implements Backend {
     return v;
   }
 
-  /** A fresh, poisoned output buffer for a kernel to fill. */
+  /**
+   * An output buffer for a kernel to fill, every element of it: poisoned, or with stale values when recycled
+   * (zeros when fresh).
+   */
   alloc(shape: readonly number[], dtype: DType): { info: TensorInfo; out: TypedArray } {
-    const out = allocTyped(dtype, sizeOf(shape));
-    out.fill(dtype === 'float32' ? NaN : POISON_INT);
+    const out = this.take(dtype, sizeOf(shape));
+    if (this.options.poison) out.fill(dtype === 'float32' ? NaN : POISON_INT);
     const dataId = {};
     this.store.set(dataId, out);
     return { info: { dataId, shape: [...shape], dtype }, out };

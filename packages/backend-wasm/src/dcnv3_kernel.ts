@@ -1,38 +1,61 @@
 // The accumulation half of DCNv3 as a WASM SIMD kernel. JavaScript turns every (pixel, group) into P·4 (corner
 // offset, weight) pairs — bilinear weight times mask, zero for corners outside the image — and the kernel sums the
-// weighted D-channel rows 4 channels at a time: out[pg, c..c+3] = Σ_t w_t · V[offset_t + c..c+3].
+// weighted D-channel rows: out[pg, 0..D) = Σ_t w_t · V[offset_t + 0..D). The module is generated for one D: the row's
+// channels are held in up to MAX_VECTORS accumulators while the pairs are read once (per block of channels).
 import type { FunctionDef } from './wasm_encoder.js';
-import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
+import { I32, V128, encodeModule, op } from './wasm_encoder.js';
+
+/** Accumulator vectors per pass over a row's pairs (32 channels). */
+const MAX_VECTORS = 8;
 
 // Parameters: pairs (8 bytes each: i32 byte offset into V, f32 weight), count of (pixel, group) rows, pairs per
-// row, channels per group D (a multiple of 4), V base address, output address.
-const PAIRS = 0, ROWS = 1, PER_ROW = 2, D = 3, VBASE = 4, OUT = 5;
-const G = 6, C = 7, T = 8, P = 9, ROW_PAIRS = 10;
-const ACC = 11, VW = 12;
+// row, V base address, output address.
+const PAIRS = 0, ROWS = 1, PER_ROW = 2, VBASE = 3, OUT = 4;
+const ROW = 5, P = 6, END = 7, ADDR = 8, OUT_ROW = 9;
+const W = 10, ACC = 11;
 
-export function dcnv3Module(fma: boolean): Uint8Array<ArrayBuffer> {
-  const madd = fma
-    ? [...op.get(VW), ...op.get(P), ...op.i32Load(0), ...op.get(VBASE), ...op.add, ...op.get(C), ...op.i32(4), ...op.mul, ...op.add,
-      ...op.v128Load(0), ...op.get(ACC), ...op.f32x4RelaxedMadd, ...op.set(ACC)]
-    : [...op.get(ACC), ...op.get(VW), ...op.get(P), ...op.i32Load(0), ...op.get(VBASE), ...op.add, ...op.get(C), ...op.i32(4),
-      ...op.mul, ...op.add, ...op.v128Load(0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(ACC)];
-  const pairs = [
-    ...op.get(P), ...op.f32Load(4), ...op.f32x4Splat, ...op.set(VW),
-    ...madd,
-    ...op.get(P), ...op.i32(8), ...op.add, ...op.set(P),
-  ];
-  const chunk = [
-    ...op.v128Zero, ...op.set(ACC),
-    ...op.get(ROW_PAIRS), ...op.set(P),
-    ...forLoop(T, PER_ROW, 1, pairs),
-    // out + (g·D + c)·4
-    ...op.get(OUT), ...op.get(G), ...op.get(D), ...op.mul, ...op.get(C), ...op.add, ...op.i32(4), ...op.mul, ...op.add,
-    ...op.get(ACC), ...op.v128Store(0),
-  ];
-  const row = [
-    ...op.get(PAIRS), ...op.get(G), ...op.get(PER_ROW), ...op.mul, ...op.i32(8), ...op.mul, ...op.add, ...op.set(ROW_PAIRS),
-    ...forLoop(C, D, 4, chunk),
-  ];
-  const fn: FunctionDef = { name: 'dcnv3_accumulate', params: 6, locals: [[ROW_PAIRS - G + 1, I32], [2, V128]], body: forLoop(G, ROWS, 1, row) };
-  return encodeModule([fn]);
+/** Kernel for D channels per group (a multiple of 4). */
+export function dcnv3Module(d: number): (fma: boolean) => Uint8Array<ArrayBuffer> {
+  if (d % 4 !== 0 || d <= 0) throw new RangeError(`dcnv3Module: channels per group must be a positive multiple of 4, got ${d}`);
+  const vectors = d / 4;
+  const blocks: Array<[start: number, count: number]> = [];
+  for (let s = 0; s < vectors; s += MAX_VECTORS) blocks.push([s, Math.min(MAX_VECTORS, vectors - s)]);
+  return (fma) => {
+    const block = ([start, count]: [number, number]) => {
+      const accs = Array.from({ length: count }, (_, j) => ACC + j);
+      const madd = (j: number) => fma
+        ? [...op.get(W), ...op.get(ADDR), ...op.v128Load((start + j) * 16), ...op.get(accs[j]!), ...op.f32x4RelaxedMadd, ...op.set(accs[j]!)]
+        : [...op.get(accs[j]!), ...op.get(W), ...op.get(ADDR), ...op.v128Load((start + j) * 16), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(accs[j]!)];
+      return [
+        ...accs.flatMap((a) => [...op.v128Zero, ...op.set(a)]),
+        ...op.get(PAIRS), ...op.get(ROW), ...op.get(PER_ROW), ...op.mul, ...op.i32(8), ...op.mul, ...op.add, ...op.tee(P),
+        ...op.get(PER_ROW), ...op.i32(8), ...op.mul, ...op.add, ...op.set(END),
+        ...op.block, ...op.loop,
+        ...op.get(P), ...op.get(END), ...op.geU, ...op.brIf(1),
+        ...op.get(P), ...op.i32Load(0), ...op.get(VBASE), ...op.add, ...op.set(ADDR),
+        ...op.get(P), ...op.v128Load32Splat(4), ...op.set(W),
+        ...accs.flatMap((_, j) => madd(j)),
+        ...op.get(P), ...op.i32(8), ...op.add, ...op.set(P),
+        ...op.br(0), ...op.end, ...op.end,
+        ...accs.flatMap((a, j) => [...op.get(OUT_ROW), ...op.get(a), ...op.v128Store((start + j) * 16)]),
+      ];
+    };
+    const row = [
+      ...op.get(OUT), ...op.get(ROW), ...op.i32(d * 4), ...op.mul, ...op.add, ...op.set(OUT_ROW),
+      ...blocks.flatMap(block),
+    ];
+    const body = [
+      ...op.i32(0), ...op.set(ROW),
+      ...op.block, ...op.loop,
+      ...op.get(ROW), ...op.get(ROWS), ...op.geU, ...op.brIf(1),
+      ...row,
+      ...op.get(ROW), ...op.i32(1), ...op.add, ...op.set(ROW),
+      ...op.br(0), ...op.end, ...op.end,
+    ];
+    const fn: FunctionDef = {
+      name: 'dcnv3_accumulate', params: 5,
+      locals: [[OUT_ROW - ROW + 1, I32], [1 + Math.min(MAX_VECTORS, vectors), V128]], body,
+    };
+    return encodeModule([fn]);
+  };
 }

@@ -1,40 +1,51 @@
-// Depthwise convolution (stride 1) on NHWC data as a WASM SIMD kernel. The input arrives zero-padded, so the kernel
-// needs no bounds checks: out[n, y, x, c..c+3] = bias[c..] + Σ_{ky,kx} xp[n, y+ky·dh, x+kx·dw, c..] · w[ky, kx, c..].
+// Depthwise convolution (stride 1) on NHWC data as a WASM SIMD kernel, generated for one tap count. The input
+// arrives zero-padded, so the kernel needs no bounds checks:
+//   out[n, y, x, c..c+3] = bias[c..] + Σ_t xp[(n, y, x) + tapOffset[t], c..] · w[c/4, t, 0..3]
+// Tap offsets (bytes from the output pixel's top-left padded input pixel) come from a table and stay in locals;
+// the weights are laid out chunk-major ([C/4][taps][4]) so one pointer and constant offsets reach a chunk's taps.
 import type { FunctionDef } from './wasm_encoder.js';
 import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
 
-// Parameters: padded input, weights [kH·kW, C], bias [C], output, N, Ho, Wo, C (multiple of 4), kH, kW, padded
-// height and width, dilation (rows), dilation (columns).
-const XP = 0, WT = 1, BIAS = 2, OUT = 3, NB = 4, HO = 5, WO = 6, C = 7, KH = 8, KW = 9, HP = 10, WP = 11, DH = 12, DW = 13;
-const NN = 14, Y = 15, X = 16, CC = 17, KY = 18, KX = 19, PO = 20, PX = 21, PW = 22;
-const ACC = 23;
+// Parameters: padded input, chunk-major weights, bias [C], output, N, Ho, Wo, C (multiple of 4), padded height and
+// width, address of the tap offset table (taps i32).
+const XP = 0, WT = 1, BIAS = 2, OUT = 3, NB = 4, HO = 5, WO = 6, C = 7, HP = 8, WP = 9, TABLE = 10;
+const NN = 11, Y = 12, X = 13, CC = 14, PIX = 15, PW = 16, PO = 17, C4 = 18, OFF0 = 19;
 
-export function depthwiseModule(fma: boolean): Uint8Array<ArrayBuffer> {
-  // byte address of xp[n, y + ky·dh, x + kx·dw, c]
-  const xAddr = [
-    ...op.get(XP),
-    ...op.get(NN), ...op.get(HP), ...op.mul, ...op.get(Y), ...op.add, ...op.get(KY), ...op.get(DH), ...op.mul, ...op.add,
-    ...op.get(WP), ...op.mul, ...op.get(X), ...op.add, ...op.get(KX), ...op.get(DW), ...op.mul, ...op.add,
-    ...op.get(C), ...op.mul, ...op.get(CC), ...op.add, ...op.i32(4), ...op.mul, ...op.add,
-  ];
-  // byte address of wt[ky·kW + kx, c]
-  const wAddr = [
-    ...op.get(WT), ...op.get(KY), ...op.get(KW), ...op.mul, ...op.get(KX), ...op.add, ...op.get(C), ...op.mul,
-    ...op.get(CC), ...op.add, ...op.i32(4), ...op.mul, ...op.add,
-  ];
-  const tap = fma
-    ? [...xAddr, ...op.v128Load(0), ...wAddr, ...op.v128Load(0), ...op.get(ACC), ...op.f32x4RelaxedMadd, ...op.set(ACC)]
-    : [...op.get(ACC), ...xAddr, ...op.v128Load(0), ...wAddr, ...op.v128Load(0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(ACC)];
-  const chunk = [
-    ...op.get(BIAS), ...op.get(CC), ...op.i32(4), ...op.mul, ...op.add, ...op.v128Load(0), ...op.set(ACC),
-    ...forLoop(KY, KH, 1, forLoop(KX, KW, 1, tap)),
-    // out[n, y, x, c]
-    ...op.get(OUT),
-    ...op.get(NN), ...op.get(HO), ...op.mul, ...op.get(Y), ...op.add, ...op.get(WO), ...op.mul, ...op.get(X), ...op.add,
-    ...op.get(C), ...op.mul, ...op.get(CC), ...op.add, ...op.i32(4), ...op.mul, ...op.add,
-    ...op.get(ACC), ...op.v128Store(0),
-  ];
-  const body = forLoop(NN, NB, 1, forLoop(Y, HO, 1, forLoop(X, WO, 1, forLoop(CC, C, 4, chunk))));
-  const fn: FunctionDef = { name: 'depthwise', params: 14, locals: [[PW - NN + 1, I32], [1, V128]], body };
-  return encodeModule([fn]);
+export function depthwiseModule(taps: number): (fma: boolean) => Uint8Array<ArrayBuffer> {
+  return (fma) => {
+    const ACC = [OFF0 + taps, OFF0 + taps + 1];
+    // Two accumulators (even and odd taps) halve the chain of dependent multiply-adds.
+    const tap = (t: number) => {
+      const acc = ACC[t % 2]!;
+      const x = [...op.get(PIX), ...op.get(OFF0 + t), ...op.add, ...op.v128Load(0)];
+      const w = [...op.get(PW), ...op.v128Load(16 * t)];
+      return fma
+        ? [...x, ...w, ...op.get(acc), ...op.f32x4RelaxedMadd, ...op.set(acc)]
+        : [...op.get(acc), ...x, ...w, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc)];
+    };
+    const chunk = [
+      ...op.get(BIAS), ...op.get(CC), ...op.add, ...op.v128Load(0), ...op.set(ACC[0]!),
+      ...op.v128Zero, ...op.set(ACC[1]!),
+      ...Array.from({ length: taps }, (_, t) => tap(t)).flat(),
+      ...op.get(PO), ...op.get(ACC[0]!), ...op.get(ACC[1]!), ...op.f32x4Add, ...op.v128Store(0),
+      ...op.get(PIX), ...op.i32(16), ...op.add, ...op.set(PIX),
+      ...op.get(PW), ...op.i32(16 * taps), ...op.add, ...op.set(PW),
+      ...op.get(PO), ...op.i32(16), ...op.add, ...op.set(PO),
+    ];
+    const pixel = [
+      // PIX = xp + ((n·Hp + y)·Wp + x)·C·4
+      ...op.get(XP), ...op.get(NN), ...op.get(HP), ...op.mul, ...op.get(Y), ...op.add, ...op.get(WP), ...op.mul,
+      ...op.get(X), ...op.add, ...op.get(C4), ...op.mul, ...op.add, ...op.set(PIX),
+      ...op.get(WT), ...op.set(PW),
+      ...forLoop(CC, C4, 16, chunk),
+    ];
+    const body = [
+      ...op.get(C), ...op.i32(4), ...op.mul, ...op.set(C4),
+      ...Array.from({ length: taps }, (_, t) => [...op.get(TABLE), ...op.i32Load(4 * t), ...op.set(OFF0 + t)]).flat(),
+      ...op.get(OUT), ...op.set(PO),
+      ...forLoop(NN, NB, 1, forLoop(Y, HO, 1, forLoop(X, WO, 1, pixel))),
+    ];
+    const fn: FunctionDef = { name: 'depthwise', params: 11, locals: [[OFF0 + taps - NN, I32], [2, V128]], body };
+    return encodeModule([fn]);
+  };
 }

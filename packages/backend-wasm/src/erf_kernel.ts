@@ -9,11 +9,17 @@ const NUM = [-1.60960333262415e-2, -2.95459980854025e-3, -7.34990630326855e-4, -
 const DEN = [-1.42647390514189e-2, -7.37332916720468e-3, -1.68282697438203e-3, -2.13374055278905e-4,
   -1.45660718464996e-5];
 
-// Parameters: input, output, byte length (a multiple of 16).
-const IN = 0, OUT = 1, BYTES = 2, I = 3;
-const V = 4, Z = 5, X2 = 6, P = 7;
+/** Vectors per loop iteration: independent dependency chains, so the long Horner chains overlap. */
+export const ERF_UNROLL = 8;
+/** Byte lengths the kernels take are multiples of this. */
+export const ERF_BLOCK_BYTES = 16 * ERF_UNROLL;
 
-function body(fma: boolean, gelu: boolean): number[] {
+// Parameters: input, output, byte length (a multiple of ERF_BLOCK_BYTES). Locals: counter, then per vector V, Z, X2, P.
+const IN = 0, OUT = 1, BYTES = 2, I = 3;
+const local = (u: number, which: number) => 4 + 4 * u + which;
+
+function step(fma: boolean, gelu: boolean, u: number): number[] {
+  const [V, Z, X2, P] = [0, 1, 2, 3].map((w) => local(u, w)) as [number, number, number, number];
   const muladd = (acc: number, x: number, c: number) => fma
     ? [...op.get(acc), ...op.get(x), ...op.f32x4Const(c), ...op.f32x4RelaxedMadd, ...op.set(acc)]
     : [...op.get(acc), ...op.get(x), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add, ...op.set(acc)];
@@ -22,8 +28,8 @@ function body(fma: boolean, gelu: boolean): number[] {
     ...op.f32x4Const(cs[cs.length - 1]!), ...op.set(acc),
     ...cs.slice(0, -1).reverse().flatMap((c) => muladd(acc, X2, c)),
   ];
-  const step = [
-    ...op.get(IN), ...op.get(I), ...op.add, ...op.v128Load(0), ...op.set(V),
+  return [
+    ...op.get(IN), ...op.get(I), ...op.add, ...op.v128Load(16 * u), ...op.set(V),
     // z = clamp(gelu ? v/√2 : v, −4, 4); x2 = z²
     ...op.get(V), ...(gelu ? [...op.f32x4Const(Math.SQRT1_2), ...op.f32x4Mul] : []),
     ...op.f32x4Const(-4), ...op.f32x4Max, ...op.f32x4Const(4), ...op.f32x4Min, ...op.set(Z),
@@ -33,12 +39,14 @@ function body(fma: boolean, gelu: boolean): number[] {
     ...op.get(OUT), ...op.get(I), ...op.add,
     ...op.get(P), ...op.get(Z), ...op.f32x4Div, // erf
     ...(gelu ? [...op.f32x4Const(1), ...op.f32x4Add, ...op.get(V), ...op.f32x4Mul, ...op.f32x4Const(0.5), ...op.f32x4Mul] : []),
-    ...op.v128Store(0),
+    ...op.v128Store(16 * u),
   ];
-  return forLoop(I, BYTES, 16, step);
 }
 
 export function erfModule(fma: boolean): Uint8Array<ArrayBuffer> {
-  const fn = (name: string, gelu: boolean): FunctionDef => ({ name, params: 3, locals: [[1, I32], [4, V128]], body: body(fma, gelu) });
+  const fn = (name: string, gelu: boolean): FunctionDef => ({
+    name, params: 3, locals: [[1, I32], [4 * ERF_UNROLL, V128]],
+    body: forLoop(I, BYTES, ERF_BLOCK_BYTES, Array.from({ length: ERF_UNROLL }, (_, u) => step(fma, gelu, u)).flat()),
+  });
   return encodeModule([fn('erf', false), fn('gelu', true)]);
 }

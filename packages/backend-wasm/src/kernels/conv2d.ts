@@ -1,4 +1,5 @@
 import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
+import type { Conv2DInfo } from '@internimage/core';
 import { gemm, packTransposed } from '../gemm.js';
 import { packedFor } from '../weights_cache.js';
 import { depthwiseNHWC, isSimdDepthwise } from './depthwise.js';
@@ -21,19 +22,26 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   }
   if (inPerGroup === 1 && g.groups > 1) return referenceConv2d(args);
   const xv = be.floats(x);
+  const bv = bias ? be.floats(bias) : undefined;
+  const wv = be.floats(weight);
+  const weightsOf = (grp: number) =>
+    packedFor(weight.dataId, `conv ${g.groups}`, () => packAll(wv, g.outChannels, inPerGroup, g.kH, g.kW, g.groups))[grp]!;
+  const { info, out } = be.allocFloat(g.outShape);
+  const rows = g.batch * g.outH * g.outW;
+  const patch = inPerGroup * g.kH * g.kW;
+  const cols = scratch(0, rows * patch);
+  if (g.dataFormat === 'NHWC' && g.groups === 1) {
+    // The output rows are GEMM rows: no scatter, and the bias is the GEMM's.
+    im2colNHWC(xv, g, cols);
+    gemm(cols, weightsOf(0), out, rows, g.outChannels, patch, bv);
+    return info;
+  }
   const xs = imageStrides(g.dataFormat, g.inChannels, g.inH, g.inW);
   const os = imageStrides(g.dataFormat, g.outChannels, g.outH, g.outW);
   const outPerGroup = g.outChannels / g.groups;
-  const patch = inPerGroup * g.kH * g.kW;
-  const rows = g.batch * g.outH * g.outW;
-  const { info, out } = be.allocFloat(g.outShape);
-  const cols = new Float32Array(rows * patch);
-  const result = new Float32Array(rows * outPerGroup);
-  const bv = bias ? be.floats(bias) : undefined;
-  const wv = be.floats(weight);
+  const result = scratch(1, rows * outPerGroup);
   for (let grp = 0; grp < g.groups; grp++) {
     // Patch column q = (ky·kW + kx)·inPerGroup + ci; weights reordered to match, as B[patch × outPerGroup].
-    const w = packedFor(weight.dataId, `conv ${g.groups}`, () => packAll(wv, g.outChannels, inPerGroup, g.kH, g.kW, g.groups))[grp]!;
     let r = 0;
     for (let n = 0; n < g.batch; n++) {
       for (let oy = 0; oy < g.outH; oy++) {
@@ -51,7 +59,7 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
         }
       }
     }
-    gemm(cols, w, result, rows, outPerGroup, patch);
+    gemm(cols, weightsOf(grp), result, rows, outPerGroup, patch);
     r = 0;
     for (let n = 0; n < g.batch; n++) {
       for (let oy = 0; oy < g.outH; oy++) {
@@ -67,6 +75,50 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   }
   return info;
 }, 'wasm');
+
+/** Patch rows (ky, kx, ci) of an NHWC input, one per output pixel; runs of C channels are contiguous. */
+function im2colNHWC(xv: Float32Array, g: Conv2DInfo, cols: Float32Array): void {
+  const C = g.inChannels;
+  const rowLen = g.kW * C;
+  let q = 0;
+  for (let n = 0; n < g.batch; n++) {
+    for (let oy = 0; oy < g.outH; oy++) {
+      for (let ox = 0; ox < g.outW; ox++) {
+        const ix0 = ox * g.strideW - g.padLeft;
+        const wholeRow = g.dilationW === 1 && ix0 >= 0 && ix0 + g.kW <= g.inW;
+        for (let ky = 0; ky < g.kH; ky++) {
+          const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+          if (iy < 0 || iy >= g.inH) {
+            cols.fill(0, q, q + rowLen);
+          } else if (wholeRow) {
+            const from = ((n * g.inH + iy) * g.inW + ix0) * C;
+            cols.set(xv.subarray(from, from + rowLen), q);
+          } else {
+            for (let kx = 0; kx < g.kW; kx++) {
+              const ix = ix0 + kx * g.dilationW;
+              const at = q + kx * C;
+              if (ix < 0 || ix >= g.inW) cols.fill(0, at, at + C);
+              else for (let c = 0, from = ((n * g.inH + iy) * g.inW + ix) * C; c < C; c++) cols[at + c] = xv[from + c]!;
+            }
+          }
+          q += rowLen;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Reused work arrays (patch matrix, GEMM result): fresh ones cost page faults on every call. Ones over
+ * SCRATCH_KEEP floats (large batches) are not kept.
+ */
+const SCRATCH_KEEP = 8 * 2 ** 20;
+const scratches: Float32Array[] = [];
+function scratch(slot: number, length: number): Float32Array {
+  if (length > SCRATCH_KEEP) return new Float32Array(length);
+  if ((scratches[slot]?.length ?? 0) < length) scratches[slot] = new Float32Array(length);
+  return scratches[slot]!.subarray(0, length);
+}
 
 /** Per group: B[(ky, kx, ci) × o] from OIHW weights. */
 function packAll(w: Float32Array, outC: number, inPerGroup: number, kH: number, kW: number, groups: number) {

@@ -4,8 +4,9 @@ import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate, reserve } from '../wasm_runtime.js';
 import { reference } from './reference.js';
 
-type Accumulate = (pairs: number, rows: number, perRow: number, d: number, vBase: number, out: number) => void;
-let instance: WasmKernel<{ dcnv3_accumulate: Accumulate }> | undefined;
+type Accumulate = (pairs: number, rows: number, perRow: number, vBase: number, out: number) => void;
+/** One generated kernel per channels-per-group D. */
+const instances = new Map<number, WasmKernel<{ dcnv3_accumulate: Accumulate }>>();
 const referenceDcnv3 = reference('DCNv3');
 
 /**
@@ -35,7 +36,8 @@ export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
   }
   const rows = g.batch * g.outH * g.outW * G;
   const { info, out } = be.allocFloat(g.outShape);
-  instance ??= instantiate(dcnv3Module);
+  let instance = instances.get(D);
+  if (!instance) instances.set(D, instance = instantiate(dcnv3Module(D)));
   const { memory, exports: { dcnv3_accumulate: accumulate } } = instance;
   const pairsBytes = rows * P * 4 * 8;
   const vBase = pairsBytes;
@@ -45,41 +47,49 @@ export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
   const weights = new Float32Array(memory.buffer, 0, pairsBytes / 4);
   new Float32Array(memory.buffer, vBase, v.length).set(v);
   const s = g.offsetScale;
+  // Byte offsets of a pixel's row below and of the next pixel: corner (r, c) of the group is at chan·4 + r·rowBytes + c·C4.
+  const C4 = C * 4;
+  const rowBytes = W * C4;
   let q = 0;
   for (let n = 0; n < g.batch; n++) {
-    const image = n * H * W * C;
     for (let ho = 0; ho < g.outH; ho++) {
+      const y0 = ho * g.strideH - g.padH + aH;
       for (let wo = 0; wo < g.outW; wo++) {
+        const x0 = wo * g.strideW - g.padW + aW;
         const pixel = (n * g.outH + ho) * g.outW + wo;
         for (let grp = 0; grp < G; grp++) {
-          const chan = image + grp * D;
+          const chan4 = (n * H * W * C + grp * D) * 4;
           for (let p = 0; p < P; p++, q += 8) {
             const k = (pixel * G + grp) * P + p;
-            const x = wo * g.strideW - g.padW + aW + (gx[p]! + off[2 * k]!) * s;
-            const y = ho * g.strideH - g.padH + aH + (gy[p]! + off[2 * k + 1]!) * s;
-            const inside = y > -1 && x > -1 && y < H && x < W;
+            const x = x0 + (gx[p]! + off[2 * k]!) * s;
+            const y = y0 + (gy[p]! + off[2 * k + 1]!) * s;
+            const wm = m[k]!;
+            if (!(y > -1 && x > -1 && y < H && x < W) || wm === 0) {
+              for (let t = 0; t < 8; t += 2) { ints[q + t] = 0; weights[q + t + 1] = 0; }
+              continue;
+            }
             const yl = Math.floor(y);
             const xl = Math.floor(x);
             const ly = y - yl;
             const lx = x - xl;
-            const w = inside ? m[k]! : 0;
-            corner(ints, weights, q, yl, xl, w * (1 - ly) * (1 - lx), H, W, C, chan);
-            corner(ints, weights, q + 2, yl, xl + 1, w * (1 - ly) * lx, H, W, C, chan);
-            corner(ints, weights, q + 4, yl + 1, xl, w * ly * (1 - lx), H, W, C, chan);
-            corner(ints, weights, q + 6, yl + 1, xl + 1, w * ly * lx, H, W, C, chan);
+            const top = yl >= 0, bottom = yl + 1 < H, left = xl >= 0, right = xl + 1 < W;
+            const at = chan4 + yl * rowBytes + xl * C4;
+            const wTop = wm * (1 - ly);
+            const wBottom = wm * ly;
+            ints[q] = top && left ? at : 0;
+            weights[q + 1] = top && left ? wTop * (1 - lx) : 0;
+            ints[q + 2] = top && right ? at + C4 : 0;
+            weights[q + 3] = top && right ? wTop * lx : 0;
+            ints[q + 4] = bottom && left ? at + rowBytes : 0;
+            weights[q + 5] = bottom && left ? wBottom * (1 - lx) : 0;
+            ints[q + 6] = bottom && right ? at + rowBytes + C4 : 0;
+            weights[q + 7] = bottom && right ? wBottom * lx : 0;
           }
         }
       }
     }
   }
-  accumulate(0, rows, P * 4, D, vBase, outBase);
+  accumulate(0, rows, P * 4, vBase, outBase);
   out.set(new Float32Array(memory.buffer, outBase, out.length));
   return info;
 }, 'wasm');
-
-/** One (byte offset, weight) pair; corners outside the image (or with zero weight) point at element 0 with weight 0. */
-function corner(ints: Int32Array, weights: Float32Array, at: number, r: number, c: number, w: number, H: number, W: number, C: number, chan: number): void {
-  const inside = w !== 0 && r >= 0 && r < H && c >= 0 && c < W;
-  ints[at] = inside ? (chan + (r * W + c) * C) * 4 : 0;
-  weights[at + 1] = inside ? w : 0;
-}

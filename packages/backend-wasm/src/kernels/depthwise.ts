@@ -4,7 +4,8 @@ import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate, reserve } from '../wasm_runtime.js';
 
 type Depthwise = (...args: number[]) => void;
-let instance: WasmKernel<{ depthwise: Depthwise }> | undefined;
+/** One generated kernel per tap count (kH·kW). */
+const instances = new Map<number, WasmKernel<{ depthwise: Depthwise }>>();
 
 /** Depthwise (one filter per channel), NHWC, stride 1, channels a multiple of 4: the DCNv3 offset branch. */
 export function isSimdDepthwise(g: Conv2DInfo): boolean {
@@ -14,13 +15,15 @@ export function isSimdDepthwise(g: Conv2DInfo): boolean {
 
 /**
  * The input is copied into the kernel's memory with a zero border (so the kernel never checks bounds), the OIHW
- * weights as one row of C per tap, then the WASM kernel computes every output vector of 4 channels.
+ * weights chunk-major ([C/4][taps][4]) with a table of tap offsets, then the WASM kernel computes every output
+ * vector of 4 channels.
  */
 export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Array | undefined, g: Conv2DInfo, out: Float32Array): void {
-  instance ??= instantiate(depthwiseModule);
-  const { memory, exports: { depthwise } } = instance;
   const C = g.inChannels;
   const taps = g.kH * g.kW;
+  let instance = instances.get(taps);
+  if (!instance) instances.set(taps, instance = instantiate(depthwiseModule(taps)));
+  const { memory, exports: { depthwise } } = instance;
   // Padded extent: every tap of every output pixel must land inside.
   const hp = g.outH + g.dilationH * (g.kH - 1);
   const wp = g.outW + g.dilationW * (g.kW - 1);
@@ -29,7 +32,8 @@ export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Arr
   const px = 0;
   const pw = xBytes;
   const pb = pw + wBytes;
-  const po = pb + C * 4;
+  const ptable = pb + C * 4;
+  const po = ptable + taps * 4;
   reserve(memory, po + out.byteLength);
   const heap = new Float32Array(memory.buffer);
   heap.fill(0, px / 4, (px + xBytes) / 4);
@@ -45,9 +49,13 @@ export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Arr
       heap.set(x.subarray(srcRow + firstX * C, srcRow + lastX * C), dst);
     }
   }
-  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) heap[pw / 4 + t * C + c] = w[c * taps + t]!;
+  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) heap[pw / 4 + ((c >> 2) * taps + t) * 4 + (c & 3)] = w[c * taps + t]!;
+  const table = new Int32Array(memory.buffer, ptable, taps);
+  for (let ky = 0; ky < g.kH; ky++) {
+    for (let kx = 0; kx < g.kW; kx++) table[ky * g.kW + kx] = (ky * g.dilationH * wp + kx * g.dilationW) * C * 4;
+  }
   if (bias) heap.set(bias, pb / 4);
   else heap.fill(0, pb / 4, pb / 4 + C);
-  depthwise(px, pw, pb, po, g.batch, g.outH, g.outW, C, g.kH, g.kW, hp, wp, g.dilationH, g.dilationW);
+  depthwise(px, pw, pb, po, g.batch, g.outH, g.outW, C, hp, wp, ptable);
   out.set(new Float32Array(memory.buffer, po, out.length));
 }

@@ -1,5 +1,5 @@
 import { cpuKernel } from '@internimage/backend-cpu';
-import { erfModule } from '../erf_kernel.js';
+import { ERF_BLOCK_BYTES, erfModule } from '../erf_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate, reserve } from '../wasm_runtime.js';
 import { reference } from './reference.js';
@@ -15,7 +15,7 @@ export const unaryConfig = cpuKernel('Unary', (args, be) => {
   instance ??= instantiate(erfModule);
   const { memory, exports } = instance;
   const xv = be.floats(x);
-  const bytes = Math.ceil(xv.length / 4) * 16;
+  const bytes = Math.ceil((xv.length * 4) / ERF_BLOCK_BYTES) * ERF_BLOCK_BYTES;
   reserve(memory, 2 * bytes);
   new Float32Array(memory.buffer, 0, xv.length).set(xv);
   exports[op](0, bytes, bytes);
