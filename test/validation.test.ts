@@ -35,6 +35,7 @@ const bad: Array<[string, () => unknown, RegExp]> = [
   ['matMul: batch', () => ii.matMul(f([2, 2, 3]), f([3, 3, 1])), /^matMul: argument 'b' must be batch dimensions broadcastable with a's \[2\], got \[3\]$/],
   ['linear: weight layout', () => ii.linear(f([2, 8]), f([8, 5])), /^linear: argument 'weight' must be of shape \[out, 8\] \(in = last axis of x\), got \[8, 5\]$/],
   ['linear: bias', () => ii.linear(f([2, 8]), f([5, 8]), f([8])), /^linear: argument 'bias' must be of shape \[5\] \(out features of weight\), got \[8\]$/],
+  ['linear: activation', () => ii.linear(f([2, 8]), f([5, 8]), undefined, { activation: 'relu' as 'gelu' }), /^linear: argument 'options.activation' must be one of 'none', 'gelu', got 'relu'$/],
   ['conv2d: rank', () => ii.conv2d(f([3, 8, 8]), f([4, 3, 3, 3])), /^conv2d: argument 'x' must be of rank 4, got rank 3 \(shape \[3, 8, 8\]\)$/],
   ['conv2d: weight in channels', () => ii.conv2d(f([1, 3, 8, 8]), f([4, 2, 3, 3])), /^conv2d: argument 'weight' must be of shape \[out, 3 \(= in channels \/ groups\), kH >= 1, kW >= 1\], got \[4, 2, 3, 3\]$/],
   ['conv2d: groups', () => ii.conv2d(f([1, 3, 8, 8]), f([4, 1, 3, 3]), { groups: 2 }), /^conv2d: argument 'groups' must be a divisor of the input channels \(3\), got 2$/],

@@ -13,6 +13,18 @@ function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: nu
   return c;
 }
 
+/** Φ(x) by the series of erf (float64, exact enough for |x| ≲ 3, the range of these sums). */
+function normalCdf(x: number): number {
+  const z = x / Math.SQRT2;
+  let term = z;
+  let sum = z;
+  for (let i = 1; i < 200; i++) {
+    term *= (-z * z) / i;
+    sum += term / (2 * i + 1);
+  }
+  return 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * sum);
+}
+
 const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64]];
 let seed = 7;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
@@ -32,6 +44,10 @@ test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 
       const w = Float32Array.from({ length: n * k }, (_, i) => b[(i % k) * n + Math.floor(i / k)]!);
       gemm(a, packTransposed(w, n, k), c, m, n, k);
       t.true(relativeL2Error(c, reference(a, b, m, n, k)) < 1e-6);
+      // The GELU epilogue (exact GELU: x·Φ(x), Φ from erf).
+      gemm(a, packB(b, k, n), c, m, n, k, bias, 'gelu');
+      const gelu = reference(a, b, m, n, k, bias).map((v) => v * normalCdf(v));
+      t.true(relativeL2Error(c, gelu) < 1e-6, `${m}x${n}x${k} GELU on ${threads} threads`);
     }
   }
   await setThreads(1);

@@ -139,6 +139,8 @@ case('matMul broadcast batch', 'matMul', [T('a'), T('b')], {'a': BA, 'b': BB}, B
 X, W, Bi = rand(2, 3, 8), rand(5, 8), rand(5)
 case('linear with bias', 'linear', [T('x'), T('w'), T('b')], {'x': X, 'w': W, 'b': Bi}, F.linear(X, W, Bi))
 case('linear without bias, 1-D input', 'linear', [T('x'), T('w')], {'x': X[0, 0].contiguous(), 'w': W}, F.linear(X[0, 0], W))
+case('linear with bias and GELU', 'linear', [T('x'), T('w'), T('b'), {'activation': 'gelu'}], {'x': X, 'w': W, 'b': Bi},
+     F.gelu(F.linear(X, W, Bi)))
 
 # Convolutions (weights OIHW; NHWC cases compare against the permuted NCHW result).
 def conv_case(name, n, cin, h, wd, cout, k, stride=1, padding=0, dilation=1, groups=1, bias=True, nhwc=False, pad4=None):

@@ -43,10 +43,15 @@ function step(fma: boolean, gelu: boolean, u: number): number[] {
   ];
 }
 
-export function erfModule(fma: boolean): Uint8Array<ArrayBuffer> {
+/** Functions erf and gelu (input, output, bytes); in place (input = output) works too. */
+export function erfFunctions(fma: boolean): FunctionDef[] {
   const fn = (name: string, gelu: boolean): FunctionDef => ({
     name, params: 3, locals: [[1, I32], [4 * ERF_UNROLL, V128]],
     body: forLoop(I, BYTES, ERF_BLOCK_BYTES, Array.from({ length: ERF_UNROLL }, (_, u) => step(fma, gelu, u)).flat()),
   });
-  return encodeModule([fn('erf', false), fn('gelu', true)]);
+  return [fn('erf', false), fn('gelu', true)];
+}
+
+export function erfModule(fma: boolean): Uint8Array<ArrayBuffer> {
+  return encodeModule(erfFunctions(fma));
 }

@@ -1,12 +1,15 @@
 // GEMM through the WASM microkernel: A is copied into the kernel's memory and C out of it; packed B operands (cached
 // weights) stay resident in that memory after their first use, so a call copies only the activations.
+import type { LinearActivation } from '@internimage/core';
+import { ERF_BLOCK_BYTES } from './erf_kernel.js';
 import { gemmModule, gemmTile } from './gemm_kernel.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { GemmThreads } from './threads.js';
 import { instantiate, reserve } from './wasm_runtime.js';
 
 type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
-type Exports = { gemm_rows: Gemm; gemm_panels: Gemm } & Record<`gemm_tail${number}`, Gemm | undefined>;
+type Exports = { gemm_rows: Gemm; gemm_panels: Gemm; gelu: (input: number, output: number, bytes: number) => void } &
+  Record<`gemm_tail${number}`, Gemm | undefined>;
 
 let instance: WasmKernel<Exports> | undefined;
 // Shared memory, so that worker threads can run the same kernel on it.
@@ -78,10 +81,13 @@ function resident(b: PackedB, memory: WebAssembly.Memory): number | undefined {
 }
 
 /**
- * C[M×N] = A[M×K] · B[K×N] (+ bias[N] on every row). A row-major (a view is fine); B row-major or already packed
- * (packB / packTransposed: cache packed weights). The result is written to `out` (length ≥ M·N).
+ * C[M×N] = act(A[M×K] · B[K×N] (+ bias[N] on every row)). A row-major (a view is fine); B row-major or already
+ * packed (packB / packTransposed: cache packed weights). The result is written to `out` (length ≥ M·N).
  */
-export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number, bias?: Float32Array): void {
+export function gemm(
+  a: Float32Array, b: Float32Array | PackedB, out: Float32Array, m: number, n: number, k: number, bias?: Float32Array,
+  activation: LinearActivation = 'none',
+): void {
   const { exports, memory } = kernel();
   const np = roundUp(n, PANEL);
   const packed = b instanceof Float32Array ? packB(b, k, n) : b;
@@ -92,8 +98,9 @@ export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Arr
   const pa = roundUp(residentEnd, 64);
   const pbias = pa + roundUp(aBytes, 64);
   const pc = pbias + np * 4;
-  const pb = placed ?? roundUp(pc + m * np * 4, 64);
-  reserve(memory, placed === undefined ? pb + bBytes : pc + m * np * 4);
+  const cBytes = roundUp(m * np * 4, ERF_BLOCK_BYTES);
+  const pb = placed ?? roundUp(pc + cBytes, 64);
+  reserve(memory, placed === undefined ? pb + bBytes : pc + cBytes);
   const heap = new Float32Array(memory.buffer);
   heap.set(a.subarray(0, m * k), pa / 4);
   if (placed === undefined) heap.set(packed.data, pb / 4);
@@ -111,6 +118,7 @@ export function gemm(a: Float32Array, b: Float32Array | PackedB, out: Float32Arr
     run(pa, pb, pc, mMain, np, k, pbias);
   }
   if (mMain < m) exports[`gemm_tail${m - mMain}`]!(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias);
+  if (activation === 'gelu') exports.gelu(pc, pc, cBytes);
   if (np === n) out.set(heap.subarray(pc / 4, pc / 4 + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(pc / 4 + i * np, pc / 4 + i * np + n), i * n);
 }

@@ -10,6 +10,7 @@
 // broadcasts (+ 1 temporary for a plain multiply) must fit, or it spills inside the loop. 2×16 (8 + 4 + 2 + 1) fits
 // and measured best on InternImage's Linear shapes; 4×8 fits too; 6×8 or any manual unrolling spill.
 import type { FunctionDef } from './wasm_encoder.js';
+import { erfFunctions } from './erf_kernel.js';
 import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
 
 export interface GemmTile {
@@ -85,7 +86,7 @@ function gemmBody(fma: boolean, tile: GemmTile, rows: number, rowsOuter: boolean
 
 /**
  * Exports gemm_rows (row tiles outer) and gemm_panels (column panels outer) for M a multiple of `tile.rows`, and
- * gemm_tail<r> (r = 1 … rows − 1) for the last M mod rows rows; all take the same arguments. Every row's sums run in
+ * gemm_tail<r> (r = 1 … rows − 1) for the last M mod rows rows; all take the same arguments. Also gelu. Every row's sums run in
  * the same order whichever function computes it.
  */
 export function gemmModule(fma: boolean, shared = false, tile: GemmTile = gemmTile(fma)): Uint8Array<ArrayBuffer> {
@@ -94,5 +95,7 @@ export function gemmModule(fma: boolean, shared = false, tile: GemmTile = gemmTi
     return { name, params: 7, locals: [[i32s, I32], [v128s, V128]], body };
   };
   const tails = Array.from({ length: tile.rows - 1 }, (_, i) => fn(`gemm_tail${i + 1}`, i + 1, true));
-  return encodeModule([fn('gemm_rows', tile.rows, true), fn('gemm_panels', tile.rows, false), ...tails], shared);
+  // gelu (erf_kernel.ts) for the GELU epilogue, run in place over C while it is still in cache.
+  const gelu = erfFunctions(fma).filter((f) => f.name === 'gelu');
+  return encodeModule([fn('gemm_rows', tile.rows, true), fn('gemm_panels', tile.rows, false), ...tails, ...gelu], shared);
 }

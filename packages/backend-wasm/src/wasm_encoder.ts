@@ -56,6 +56,11 @@ export const op = {
   /** v128.const holding `value` (as float32) in all four lanes. */
   f32x4Const: (value: number) => [0xfd, 0x0c, ...Array.from({ length: 4 }, () => [...new Uint8Array(Float32Array.of(value).buffer)]).flat()],
   f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
+  f32x4Nearest: [0xfd, ...uleb(0x6a)],
+  i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
+  i32x4Add: [0xfd, ...uleb(0xae)], i32x4Shl: [0xfd, ...uleb(0xab)],
+  /** v128.const holding the integer `value` in all four i32 lanes. */
+  i32x4Const: (value: number) => [0xfd, 0x0c, ...Array.from({ length: 4 }, () => [...new Uint8Array(Int32Array.of(value).buffer)]).flat()],
 };
 
 export interface FunctionDef {

@@ -9,6 +9,8 @@ export type UnaryOpName =
   | 'erf';
 export type ReduceOpName = 'sum' | 'mean' | 'max' | 'min';
 export type DataFormat = 'NCHW' | 'NHWC';
+/** Applied to a linear layer's output in the same kernel: 'gelu' is the exact (erf) GELU. */
+export type LinearActivation = 'none' | 'gelu';
 
 export interface BinaryAttrs {
   op: BinaryOpName;
@@ -103,7 +105,7 @@ export interface KernelSpec {
   };
   MatMul: { inputs: { a: T; b: T }; attrs: MatMulAttrs };
   /** y = x·Wᵀ + b over the last axis of x; weight `[out, in]` as in PyTorch. */
-  Linear: { inputs: { x: T; weight: T; bias?: T }; attrs: Record<string, never> };
+  Linear: { inputs: { x: T; weight: T; bias?: T }; attrs: { activation: LinearActivation } };
   Conv2D: { inputs: { x: T; weight: T; bias?: T }; attrs: Conv2DInfo };
   AvgPool2D: { inputs: { x: T }; attrs: Pool2DInfo };
   /** NCHW: out[n, c, y·r+i, x·r+j] = in[n, c·r²+i·r+j, y, x]. */

@@ -1,6 +1,7 @@
 import { cpuKernel } from '../cpu_backend.js';
+import { geluErf } from '../math.js';
 
-export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias } }, cpu) => {
+export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias }, attrs: { activation } }, cpu) => {
   const xv = cpu.floats(x);
   const wv = cpu.floats(weight);
   const bv = bias && cpu.floats(bias);
@@ -11,7 +12,7 @@ export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias } }
     for (let o = 0; o < outF; o++) {
       let acc = bv ? bv[o]! : 0;
       for (let i = 0; i < inF; i++) acc += xv[r * inF + i]! * wv[o * inF + i]!;
-      out[r * outF + o] = acc;
+      out[r * outF + o] = activation === 'gelu' ? geluErf(acc) : acc;
     }
   }
   return info;

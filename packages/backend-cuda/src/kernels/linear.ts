@@ -1,8 +1,11 @@
 import { cudaKernel } from '../cuda_backend.js';
 import { GEMM_MODE_CODE } from '../settings.js';
 
-/** y = x·Wᵀ + b: A = x [rows, in] and B(k, n) = W[n, k], both contiguous along k; bias in the epilogue. */
-export const linearConfig = cudaKernel('Linear', ({ inputs: { x, weight, bias } }, be) => {
+/** The GEMM's epilogue codes (kernels/cuda/api.h, enum Epilogue). */
+const EPILOGUE = { none: 0, gelu: 1 } as const;
+
+/** y = act(x·Wᵀ + b): A = x [rows, in] and B(k, n) = W[n, k], both contiguous along k; bias in the epilogue. */
+export const linearConfig = cudaKernel('Linear', ({ inputs: { x, weight, bias }, attrs: { activation } }, be) => {
   const [outF, inF] = weight.shape as [number, number];
   const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const out = be.alloc([...x.shape.slice(0, -1), outF], 'float32', 'Linear');
@@ -12,7 +15,7 @@ export const linearConfig = cudaKernel('Linear', ({ inputs: { x, weight, bias } 
     A: be.ptr(x), sAm: inF, sAk: 1,
     B: be.ptr(weight), sBk: 1, sBn: inF,
     C: out.ptr, cRows: rows, sCb: 0, sCm: outF, sCn: 1,
-    bias: be.ptr(bias), epilogue: 0,
+    bias: be.ptr(bias), epilogue: EPILOGUE[activation],
     batchShape: [], batchA: [], batchB: [], batches: 1, sCbatch: 0,
     mode: GEMM_MODE_CODE[be.device.settings.gemm],
   });

@@ -19,7 +19,8 @@ var th = (1 - tt) / (1 + tt);
 if (ta < 0) { th = -th; }
 `;
 
-const BODY: Record<UnaryOpName, string> = {
+/** Each op's statements, from `v` to `y` (the linear kernel reuses gelu's). */
+export const UNARY_SOURCES: Record<UnaryOpName, string> = {
   neg: 'y = -v;\n',
   abs: 'y = Math.abs(v);\n',
   exp: 'y = Math.exp(v);\n',
@@ -36,7 +37,7 @@ const BODY: Record<UnaryOpName, string> = {
 };
 
 export function unarySource(op: UnaryOpName): string {
-  return kernelSource(['x'], `var v = x[i];\nvar y = 0.0;\n${BODY[op]}return y;\n`);
+  return kernelSource(['x'], `var v = x[i];\nvar y = 0.0;\n${UNARY_SOURCES[op]}return y;\n`);
 }
 
 export const unaryKernel = gpujsKernel('Unary', ({ inputs: { x }, attrs: { op } }, backend) =>

@@ -19,11 +19,18 @@ export const binaryConfig = cpuKernel('Binary', (args, be) => {
   const bv = be.floats(b);
   const { info, out } = be.allocFloat(outShape);
   const n = av.length;
-  const period = same ? n : bv.length;
+  // One loop per case, so that V8 compiles each to a tight loop with no per-element branches.
+  if (same) {
+    if (op === 'add') for (let i = 0; i < n; i++) out[i] = av[i]! + bv[i]!;
+    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = av[i]! - bv[i]!;
+    else for (let i = 0; i < n; i++) out[i] = av[i]! * bv[i]!;
+    return info;
+  }
+  const period = bv.length;
   for (let base = 0; base < n; base += period) {
-    if (op === 'add') for (let i = 0; i < period; i++) out[base + i] = av[base + i]! + bv[i + (same ? base : 0)]!;
-    else if (op === 'sub') for (let i = 0; i < period; i++) out[base + i] = av[base + i]! - bv[i + (same ? base : 0)]!;
-    else for (let i = 0; i < period; i++) out[base + i] = av[base + i]! * bv[i + (same ? base : 0)]!;
+    if (op === 'add') for (let i = 0; i < period; i++) out[base + i] = av[base + i]! + bv[i]!;
+    else if (op === 'sub') for (let i = 0; i < period; i++) out[base + i] = av[base + i]! - bv[i]!;
+    else for (let i = 0; i < period; i++) out[base + i] = av[base + i]! * bv[i]!;
   }
   return info;
 }, 'wasm');

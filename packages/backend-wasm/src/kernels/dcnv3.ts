@@ -64,18 +64,26 @@ export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
             const x = x0 + (gx[p]! + off[2 * k]!) * s;
             const y = y0 + (gy[p]! + off[2 * k + 1]!) * s;
             const wm = m[k]!;
-            if (!(y > -1 && x > -1 && y < H && x < W) || wm === 0) {
-              for (let t = 0; t < 8; t += 2) { ints[q + t] = 0; weights[q + t + 1] = 0; }
-              continue;
-            }
             const yl = Math.floor(y);
             const xl = Math.floor(x);
             const ly = y - yl;
             const lx = x - xl;
-            const top = yl >= 0, bottom = yl + 1 < H, left = xl >= 0, right = xl + 1 < W;
-            const at = chan4 + yl * rowBytes + xl * C4;
             const wTop = wm * (1 - ly);
             const wBottom = wm * ly;
+            const at = chan4 + yl * rowBytes + xl * C4;
+            if (yl >= 0 && xl >= 0 && yl + 1 < H && xl + 1 < W && wm !== 0) {
+              // All four corners inside: the common case, without per-corner tests.
+              ints[q] = at; weights[q + 1] = wTop * (1 - lx);
+              ints[q + 2] = at + C4; weights[q + 3] = wTop * lx;
+              ints[q + 4] = at + rowBytes; weights[q + 5] = wBottom * (1 - lx);
+              ints[q + 6] = at + rowBytes + C4; weights[q + 7] = wBottom * lx;
+              continue;
+            }
+            if (!(y > -1 && x > -1 && y < H && x < W) || wm === 0) {
+              for (let t = 0; t < 8; t += 2) { ints[q + t] = 0; weights[q + t + 1] = 0; }
+              continue;
+            }
+            const top = yl >= 0, bottom = yl + 1 < H, left = xl >= 0, right = xl + 1 < W;
             ints[q] = top && left ? at : 0;
             weights[q + 1] = top && left ? wTop * (1 - lx) : 0;
             ints[q + 2] = top && right ? at + C4 : 0;

@@ -6,12 +6,13 @@ import { dcnv3Config } from './dcnv3.js';
 import { layerNormConfig } from './layer_norm.js';
 import { linearConfig } from './linear.js';
 import { matMulConfig } from './mat_mul.js';
+import { softmaxConfig } from './softmax.js';
 import { transposeConfig } from './transpose.js';
 import { unaryConfig } from './unary.js';
 
 /** Kernels this backend computes its own way. */
 export const fastKernels: ReadonlyArray<KernelConfig<KernelName>> = [
-  binaryConfig, conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, transposeConfig, unaryConfig,
+  binaryConfig, conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, softmaxConfig, transposeConfig, unaryConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;
 
 /**

@@ -1,6 +1,7 @@
 import { engine } from '../engine.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
+import type { LinearActivation } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
 import { assertBool, assertFloat, assertKnownOptions, assertShape } from '../validate.js';
 
@@ -35,8 +36,15 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   return engine.runKernel('MatMul', { a, b }, { transposeA, transposeB, outShape: [...batch, m, n] });
 }
 
+export interface LinearOptions {
+  /** 'gelu': y = GELU(x·Wᵀ + b) (exact, erf form) in one kernel, as an MLP's first layer needs. Default 'none'. */
+  activation?: LinearActivation;
+}
+
+const ACTIVATIONS: readonly LinearActivation[] = ['none', 'gelu'];
+
 /** y = x·Wᵀ + b over the last axis of x, with PyTorch's weight layout `[out, in]`. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor, options: LinearOptions = {}): Tensor {
   const op = 'linear';
   assertFloat(op, 'x', x);
   assertFloat(op, 'weight', weight);
@@ -49,5 +57,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
     assertFloat(op, 'bias', bias);
     assertShape(op, 'bias', bias, [weight.shape[0]!], `[${weight.shape[0]}] (out features of weight)`);
   }
-  return engine.runKernel('Linear', { x, weight, bias }, {});
+  if (options === null || typeof options !== 'object') {
+    throw new ArgumentError(op, 'options', 'an object', String(options));
+  }
+  assertKnownOptions(op, options, ['activation']);
+  const activation = options.activation ?? 'none';
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new ArgumentError(op, 'options.activation', `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`, `'${String(activation)}'`);
+  }
+  return engine.runKernel('Linear', { x, weight, bias }, { activation });
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from '@internimage/core';
-import { add, gelu, linear, mul } from '@internimage/core';
+import { add, linear, mul } from '@internimage/core';
 import type { InternImageConfig } from '../config.js';
 import { DCNv3Module } from './dcnv3_module.js';
 import { ln } from './norm.js';
@@ -30,7 +30,7 @@ export class InternImageBlock {
     const { p, config: c } = this;
     const dcn = (t: Tensor) => this.dcn.forward(t);
     const mlp = (t: Tensor) =>
-      linear(gelu(linear(t, p.get('mlp.fc1.weight'), p.get('mlp.fc1.bias'))), p.get('mlp.fc2.weight'), p.get('mlp.fc2.bias'));
+      linear(linear(t, p.get('mlp.fc1.weight'), p.get('mlp.fc1.bias'), { activation: 'gelu' }), p.get('mlp.fc2.weight'), p.get('mlp.fc2.bias'));
     const norm1 = (t: Tensor) => ln(p.child('norm1.0'), t);
     const norm2 = (t: Tensor) => ln(p.child('norm2.0'), t);
     if (c.layerScale !== null) {
