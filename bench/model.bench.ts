@@ -1,6 +1,7 @@
 // Whole-model forward pass with benchmark.js: a randomly initialised InternImage (default T at 224, batch 1) on each
 // requested backend. Prints median time and peak memory, and writes bench/results/model-<date>.json.
-// Run: npm run bench:model [-- --variant t --size 224 --batch 1 --backend cpu --min-samples 3]
+// Run: npm run bench:model [-- --variant t --size 224 --batch 1 --backend cpu --threads 1 --min-samples 3]
+// --threads n: the wasm backend's GEMM on n threads, and onnxruntime with n intra-op threads.
 import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
@@ -17,21 +18,25 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1' },
     backend: { type: 'string', multiple: true },
     'min-samples': { type: 'string', default: '3' },
+    threads: { type: 'string', default: '1' },
   },
 });
 const config = variantConfig(args.variant!);
 const size = Number(args.size ?? config.imgSize);
 const batch = Number(args.batch);
 const minSamples = Number(args['min-samples']);
+const threads = Number(args.threads);
+if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads: expected a positive integer, got ${args.threads}`);
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 const rows: Array<Record<string, unknown>> = [];
 await forEachBackend(args.backend, async (backend) => {
+  if (backend === 'wasm') await (await import('@internimage/backend-wasm')).setThreads(threads);
   const rssBefore = process.memoryUsage().rss;
   const model = InternImage.random(config, { seed: 0 });
   const input = ii.tensor(new Float32Array(batch * 3 * size * size).map(() => Math.random() * 2 - 1), [batch, 3, size, size]);
   let peakRss = process.memoryUsage().rss;
-  const bench = new Benchmark(`InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch} on ${backend}`, {
+  const bench = new Benchmark(`InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch} on ${backend}${backend === 'wasm' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`, {
     defer: true,
     minSamples,
     maxTime: 1,
@@ -49,7 +54,8 @@ await forEachBackend(args.backend, async (backend) => {
   await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
   const samples = bench.stats.sample;
   const row = {
-    variant: args.variant, size, batch, backend, mode: await backendMode(backend), params: countParameters(config),
+    variant: args.variant, size, batch, backend, mode: await backendMode(backend), threads: backend === 'wasm' ? threads : 1,
+    params: countParameters(config),
     median_ms: Math.round(medianMs(samples)), min_ms: Math.round(Math.min(...samples) * 1e3), samples: samples.length,
     rss_before_model_mb: mb(rssBefore), peak_rss_mb: mb(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
     weights_mb: mb([...model.parameters().values()].reduce((n, t) => n + t.size * 4, 0)),
@@ -69,17 +75,17 @@ if (!existsSync(onnxFile)) {
   if (!ort) console.log(`onnxruntime: skipped (${ortUnavailable()})`);
   else {
     const session = await ort.InferenceSession.create(onnxFile, {
-      intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
     });
     const x = new ort.Tensor('float32', new Float32Array(batch * 3 * size * size).map(() => Math.random() * 2 - 1), [batch, 3, size, size]);
-    const bench = new Benchmark(`onnxruntime-node InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch}`, {
+    const bench = new Benchmark(`onnxruntime-node InternImage-${args.variant!.toUpperCase()}@${size} batch ${batch}, ${threads} thread${threads > 1 ? 's' : ''}`, {
       defer: true, minSamples, maxTime: 1, initCount: 1,
       fn: (d: { resolve: () => void }) => void session.run({ x }).then(() => d.resolve()),
     });
     await new Promise<void>((resolve) => bench.on('complete', () => resolve()).run());
     const median = Math.round(medianMs(bench.stats.sample));
     const min = Math.round(Math.min(...bench.stats.sample) * 1e3);
-    rows.push({ variant: args.variant, size, batch, backend: 'onnxruntime', mode: 'cpu, 1 thread', median_ms: median, min_ms: min, samples: bench.stats.sample.length });
+    rows.push({ variant: args.variant, size, batch, backend: 'onnxruntime', mode: 'cpu', threads, median_ms: median, min_ms: min, samples: bench.stats.sample.length });
     console.log(`${bench.name}: median ${median} ms (min ${min}, ${bench.stats.sample.length} samples)`);
     // Medians and minima both: on a shared VM the minimum is the steadier figure.
     for (const r of rows) {
