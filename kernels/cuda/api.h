@@ -91,7 +91,8 @@ struct DcnArgs {
   float offsetScale;
   int removeCenter;
   int half;
-  int variant;  // 0: vectorised, 1: simple (one thread per output scalar)
+  int variant;  // 0: vectorised, 1: simple (one thread per output scalar), 2–20: candidates under measurement
+                // (names in packages/backend-cuda/src/settings.ts, DCN_VARIANTS; npm run bench:cuda-dcn sweeps them)
 };
 cudaError_t dcnv3(const DcnArgs& d, cudaStream_t s);
 
