@@ -18,9 +18,9 @@ v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 const fma = !args.plain;
 
 // The test project type-checks bench/ without the DOM library, which declares WebAssembly: the little used here.
-interface WasmMemory { buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmMemory { buffer: ArrayBufferLike; grow(pages: number): number }
 const WA = (globalThis as unknown as { WebAssembly: {
-  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (m: object, imports: object) => { exports: unknown };
 } }).WebAssembly;
@@ -38,12 +38,12 @@ interface Variant {
 }
 
 function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, width: number, kAlign: number, tails: boolean): Variant {
-  const memory = new WA.Memory({ initial: 256, maximum: 65536 });
+  const memory = new WA.Memory({ initial: 256, maximum: 65536, shared: true });
   const instance = new WA.Instance(new WA.Module(bytes), { env: { memory } });
   return { name, rows, width, kAlign, tails, exports: instance.exports as Record<string, Fn>, memory };
 }
 
-const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, false, t), t.rows, 4 * t.vectors, 1, true);
+const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, t), t.rows, 4 * t.vectors, 1, true);
 const ALL: Record<string, () => Variant> = {
   cur: () => ({ ...newVariant(gemmTile(fma)), name: 'cur' }),
 };

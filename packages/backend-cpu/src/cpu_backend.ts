@@ -6,36 +6,36 @@ import { allocTyped, sizeOf } from '@internimage/core';
 /** Value written into fresh outputs so that an element a kernel forgets to write shows up (NaN for floats). */
 const POISON_INT = -2147483648;
 
+/** Where a backend on this storage keeps its arrays (the wasm backend: views into its WebAssembly memory). */
+export interface ArrayStorage {
+  /** A new array of `size` elements; its values are undefined (kernels write every element). */
+  allocate(dtype: DType, size: number): TypedArray;
+  /** Takes back an array from allocate() that nothing uses any more. */
+  release(array: TypedArray): void;
+}
+
 export interface CpuStorageOptions {
   /** Fill each fresh kernel output with NaN (int32: −2³¹) so that an element a kernel forgets to write shows up. */
   poison: boolean;
-  /**
-   * Keep the arrays of disposed buffers (up to this many bytes) and hand them out again for buffers of the same
-   * dtype and length: a forward pass repeats its shapes, and fresh arrays cost page faults and zeroing. 0: none.
-   */
-  recycleBytes: number;
+  /** Default: ordinary typed arrays, left to the garbage collector. */
+  storage: ArrayStorage;
 }
+
+const typedArrays: ArrayStorage = { allocate: allocTyped, release: () => {} };
 
 /** Reference backend: each buffer is a typed array in this process. Other backends may reuse this storage. */
 export class CpuBackend implements Backend {
   private readonly options: CpuStorageOptions;
 
   constructor(readonly name: string = 'cpu', options: Partial<CpuStorageOptions> = {}) {
-    this.options = { poison: true, recycleBytes: 0, ...options };
+    this.options = { poison: true, storage: typedArrays, ...options };
   }
 
   readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
-  /** Arrays of disposed buffers by dtype and length (see CpuStorageOptions.recycleBytes). */
-  private readonly spare = new Map<string, TypedArray[]>();
-  private spareBytes = 0;
 
   private take(dtype: DType, size: number): TypedArray {
-    const list = this.spare.get(`${dtype} ${size}`);
-    const reused = list?.pop();
-    if (!reused) return allocTyped(dtype, size);
-    this.spareBytes -= reused.byteLength;
-    return reused;
+    return this.options.storage.allocate(dtype, size);
   }
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
@@ -61,12 +61,7 @@ export class CpuBackend implements Backend {
     const v = this.store.get(dataId);
     if (!v) return;
     this.store.delete(dataId);
-    if (this.spareBytes + v.byteLength > this.options.recycleBytes) return;
-    const key = `${v instanceof Float32Array ? 'float32' : 'int32'} ${v.length}`;
-    const list = this.spare.get(key);
-    if (list) list.push(v);
-    else this.spare.set(key, [v]);
-    this.spareBytes += v.byteLength;
+    this.options.storage.release(v);
   }
 
   memory(): BackendMemory {
@@ -76,9 +71,8 @@ export class CpuBackend implements Backend {
   }
 
   dispose(): void {
+    for (const v of this.store.values()) this.options.storage.release(v);
     this.store.clear();
-    this.spare.clear();
-    this.spareBytes = 0;
   }
 
   /** Values of a kernel input. */
@@ -92,10 +86,7 @@ export class CpuBackend implements Backend {
     return v;
   }
 
-  /**
-   * An output buffer for a kernel to fill, every element of it: poisoned, or with stale values when recycled
-   * (zeros when fresh).
-   */
+  /** An output buffer for a kernel to fill, every element of it (poisoned, or with undefined values). */
   alloc(shape: readonly number[], dtype: DType): { info: TensorInfo; out: TypedArray } {
     const out = this.take(dtype, sizeOf(shape));
     if (this.options.poison) out.fill(dtype === 'float32' ? NaN : POISON_INT);

@@ -3,6 +3,7 @@ import { CpuBackend } from './cpu_backend.js';
 import { cpuKernels } from './kernels/index.js';
 
 export { CpuBackend, asCpu, cpuKernel } from './cpu_backend.js';
+export type { ArrayStorage, CpuStorageOptions } from './cpu_backend.js';
 export { cpuKernels } from './kernels/index.js';
 export { forEachMatrixPair } from './batched_matrices.js';
 export { imageStrides } from './layout.js';

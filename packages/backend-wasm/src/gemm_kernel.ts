@@ -89,7 +89,7 @@ function gemmBody(fma: boolean, tile: GemmTile, rows: number, rowsOuter: boolean
  * gemm_tail<r> (r = 1 … rows − 1) for the last M mod rows rows; all take the same arguments. Also gelu. Every row's sums run in
  * the same order whichever function computes it.
  */
-export function gemmModule(fma: boolean, shared = false, tile: GemmTile = gemmTile(fma)): Uint8Array<ArrayBuffer> {
+export function gemmModule(fma: boolean, tile: GemmTile = gemmTile(fma)): Uint8Array<ArrayBuffer> {
   const fn = (name: string, rows: number, rowsOuter: boolean): FunctionDef => {
     const { body, i32s, v128s } = gemmBody(fma, tile, rows, rowsOuter);
     return { name, params: 7, locals: [[i32s, I32], [v128s, V128]], body };
@@ -97,5 +97,5 @@ export function gemmModule(fma: boolean, shared = false, tile: GemmTile = gemmTi
   const tails = Array.from({ length: tile.rows - 1 }, (_, i) => fn(`gemm_tail${i + 1}`, i + 1, true));
   // gelu (erf_kernel.ts) for the GELU epilogue, run in place over C while it is still in cache.
   const gelu = erfFunctions(fma).filter((f) => f.name === 'gelu');
-  return encodeModule([fn('gemm_rows', tile.rows, true), fn('gemm_panels', tile.rows, false), ...tails, ...gelu], shared);
+  return encodeModule([fn('gemm_rows', tile.rows, true), fn('gemm_panels', tile.rows, false), ...tails, ...gelu]);
 }

@@ -74,11 +74,11 @@ export interface FunctionDef {
 }
 
 /**
- * A module importing memory `env.memory` (shared when `shared`, as worker threads need) and exporting the given
+ * A module importing the shared memory `env.memory` (the backend's heap, up to 4 GiB) and exporting the given
  * functions (no results).
  */
-export function encodeModule(functions: FunctionDef[], shared = false): Uint8Array<ArrayBuffer> {
-  const limits = shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, 0x01];
+export function encodeModule(functions: FunctionDef[]): Uint8Array<ArrayBuffer> {
+  const limits = [0x03, ...uleb(1), ...uleb(65536)];
   const types = functions.map((f) => [0x60, ...uleb(f.params), ...(f.paramTypes ?? new Array<number>(f.params).fill(I32)), 0x00]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

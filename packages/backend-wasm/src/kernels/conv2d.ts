@@ -1,6 +1,7 @@
 import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
 import type { Conv2DInfo } from '@internimage/core';
 import { gemm, packTransposed } from '../gemm.js';
+import { heap, withScratch } from '../heap.js';
 import { packedFor } from '../weights_cache.js';
 import { depthwiseNHWC, isSimdDepthwise } from './depthwise.js';
 import { reference } from './reference.js';
@@ -29,50 +30,54 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   const { info, out } = be.allocFloat(g.outShape);
   const rows = g.batch * g.outH * g.outW;
   const patch = inPerGroup * g.kH * g.kW;
-  const cols = scratch(0, rows * patch);
-  if (g.dataFormat === 'NHWC' && g.groups === 1) {
-    // The output rows are GEMM rows: no scatter, and the bias is the GEMM's.
-    im2colNHWC(xv, g, cols);
-    gemm(cols, weightsOf(0), out, rows, g.outChannels, patch, bv);
-    return info;
-  }
-  const xs = imageStrides(g.dataFormat, g.inChannels, g.inH, g.inW);
-  const os = imageStrides(g.dataFormat, g.outChannels, g.outH, g.outW);
   const outPerGroup = g.outChannels / g.groups;
-  const result = scratch(1, rows * outPerGroup);
-  for (let grp = 0; grp < g.groups; grp++) {
-    // Patch column q = (ky·kW + kx)·inPerGroup + ci; weights reordered to match, as B[patch × outPerGroup].
-    let r = 0;
-    for (let n = 0; n < g.batch; n++) {
-      for (let oy = 0; oy < g.outH; oy++) {
-        for (let ox = 0; ox < g.outW; ox++, r++) {
-          let q = r * patch;
-          for (let ky = 0; ky < g.kH; ky++) {
-            const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-            for (let kx = 0; kx < g.kW; kx++) {
-              const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
-              const inside = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW;
-              const base = n * xs.n + (grp * inPerGroup) * xs.c + iy * xs.h + ix * xs.w;
-              for (let ci = 0; ci < inPerGroup; ci++) cols[q++] = inside ? xv[base + ci * xs.c]! : 0;
+  // NHWC with one group: the output rows are GEMM rows (no scatter, and the bias is the GEMM's).
+  const direct = g.dataFormat === 'NHWC' && g.groups === 1;
+  const colsBytes = Math.ceil((rows * patch * 4) / 64) * 64;
+  withScratch(colsBytes + (direct ? 0 : rows * outPerGroup * 4), (at) => {
+    const cols = heap().floats(at, rows * patch);
+    if (direct) {
+      im2colNHWC(xv, g, cols);
+      gemm(cols, weightsOf(0), out, rows, g.outChannels, patch, bv);
+      return;
+    }
+    const xs = imageStrides(g.dataFormat, g.inChannels, g.inH, g.inW);
+    const os = imageStrides(g.dataFormat, g.outChannels, g.outH, g.outW);
+    const result = heap().floats(at + colsBytes, rows * outPerGroup);
+    for (let grp = 0; grp < g.groups; grp++) {
+      // Patch column q = (ky·kW + kx)·inPerGroup + ci; weights reordered to match, as B[patch × outPerGroup].
+      let r = 0;
+      for (let n = 0; n < g.batch; n++) {
+        for (let oy = 0; oy < g.outH; oy++) {
+          for (let ox = 0; ox < g.outW; ox++, r++) {
+            let q = r * patch;
+            for (let ky = 0; ky < g.kH; ky++) {
+              const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
+              for (let kx = 0; kx < g.kW; kx++) {
+                const ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
+                const inside = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW;
+                const base = n * xs.n + (grp * inPerGroup) * xs.c + iy * xs.h + ix * xs.w;
+                for (let ci = 0; ci < inPerGroup; ci++) cols[q++] = inside ? xv[base + ci * xs.c]! : 0;
+              }
+            }
+          }
+        }
+      }
+      gemm(cols, weightsOf(grp), result, rows, outPerGroup, patch);
+      r = 0;
+      for (let n = 0; n < g.batch; n++) {
+        for (let oy = 0; oy < g.outH; oy++) {
+          for (let ox = 0; ox < g.outW; ox++, r++) {
+            const dst = n * os.n + oy * os.h + ox * os.w;
+            for (let o = 0; o < outPerGroup; o++) {
+              const oc = grp * outPerGroup + o;
+              out[dst + oc * os.c] = result[r * outPerGroup + o]! + (bv ? bv[oc]! : 0);
             }
           }
         }
       }
     }
-    gemm(cols, weightsOf(grp), result, rows, outPerGroup, patch);
-    r = 0;
-    for (let n = 0; n < g.batch; n++) {
-      for (let oy = 0; oy < g.outH; oy++) {
-        for (let ox = 0; ox < g.outW; ox++, r++) {
-          const dst = n * os.n + oy * os.h + ox * os.w;
-          for (let o = 0; o < outPerGroup; o++) {
-            const oc = grp * outPerGroup + o;
-            out[dst + oc * os.c] = result[r * outPerGroup + o]! + (bv ? bv[oc]! : 0);
-          }
-        }
-      }
-    }
-  }
+  });
   return info;
 }, 'wasm');
 
@@ -106,18 +111,6 @@ function im2colNHWC(xv: Float32Array, g: Conv2DInfo, cols: Float32Array): void {
       }
     }
   }
-}
-
-/**
- * Reused work arrays (patch matrix, GEMM result): fresh ones cost page faults on every call. Ones over
- * SCRATCH_KEEP floats (large batches) are not kept.
- */
-const SCRATCH_KEEP = 8 * 2 ** 20;
-const scratches: Float32Array[] = [];
-function scratch(slot: number, length: number): Float32Array {
-  if (length > SCRATCH_KEEP) return new Float32Array(length);
-  if ((scratches[slot]?.length ?? 0) < length) scratches[slot] = new Float32Array(length);
-  return scratches[slot]!.subarray(0, length);
 }
 
 /** Per group: B[(ky, kx, ci) × o] from OIHW weights. */

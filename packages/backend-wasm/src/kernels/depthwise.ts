@@ -1,7 +1,8 @@
 import type { Conv2DInfo } from '@internimage/core';
 import { depthwiseModule } from '../depthwise_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
-import { instantiate, reserve } from '../wasm_runtime.js';
+import { instantiate } from '../wasm_runtime.js';
+import { addressOf, heap, withScratch } from '../heap.js';
 
 type Depthwise = (...args: number[]) => void;
 /** One generated kernel per tap count (kH·kW). */
@@ -14,7 +15,7 @@ export function isSimdDepthwise(g: Conv2DInfo): boolean {
 }
 
 /**
- * The input is copied into the kernel's memory with a zero border (so the kernel never checks bounds), the OIHW
+ * The input is copied into a scratch block with a zero border (so the kernel never checks bounds), the OIHW
  * weights chunk-major ([C/4][taps][4]) with a table of tap offsets, then the WASM kernel computes every output
  * vector of 4 channels.
  */
@@ -23,39 +24,37 @@ export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Arr
   const taps = g.kH * g.kW;
   let instance = instances.get(taps);
   if (!instance) instances.set(taps, instance = instantiate(depthwiseModule(taps)));
-  const { memory, exports: { depthwise } } = instance;
+  const { depthwise } = instance.exports;
   // Padded extent: every tap of every output pixel must land inside.
   const hp = g.outH + g.dilationH * (g.kH - 1);
   const wp = g.outW + g.dilationW * (g.kW - 1);
   const xBytes = g.batch * hp * wp * C * 4;
   const wBytes = taps * C * 4;
-  const px = 0;
-  const pw = xBytes;
-  const pb = pw + wBytes;
-  const ptable = pb + C * 4;
-  const po = ptable + taps * 4;
-  reserve(memory, po + out.byteLength);
-  const heap = new Float32Array(memory.buffer);
-  heap.fill(0, px / 4, (px + xBytes) / 4);
-  for (let n = 0; n < g.batch; n++) {
-    for (let y = 0; y < g.inH; y++) {
-      const py = y + g.padTop;
-      if (py < 0 || py >= hp) continue;
-      const srcRow = ((n * g.inH + y) * g.inW) * C;
-      const firstX = Math.max(0, -g.padLeft);
-      const lastX = Math.min(g.inW, wp - g.padLeft);
-      if (lastX <= firstX) continue;
-      const dst = px / 4 + ((n * hp + py) * wp + firstX + g.padLeft) * C;
-      heap.set(x.subarray(srcRow + firstX * C, srcRow + lastX * C), dst);
+  withScratch(xBytes + wBytes + C * 4 + taps * 4, (px) => {
+    const pw = px + xBytes;
+    const pb = pw + wBytes;
+    const ptable = pb + C * 4;
+    const h = heap().floats(0, ptable / 4);
+    h.fill(0, px / 4, (px + xBytes) / 4);
+    for (let n = 0; n < g.batch; n++) {
+      for (let y = 0; y < g.inH; y++) {
+        const py = y + g.padTop;
+        if (py < 0 || py >= hp) continue;
+        const srcRow = ((n * g.inH + y) * g.inW) * C;
+        const firstX = Math.max(0, -g.padLeft);
+        const lastX = Math.min(g.inW, wp - g.padLeft);
+        if (lastX <= firstX) continue;
+        const dst = px / 4 + ((n * hp + py) * wp + firstX + g.padLeft) * C;
+        h.set(x.subarray(srcRow + firstX * C, srcRow + lastX * C), dst);
+      }
     }
-  }
-  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) heap[pw / 4 + ((c >> 2) * taps + t) * 4 + (c & 3)] = w[c * taps + t]!;
-  const table = new Int32Array(memory.buffer, ptable, taps);
-  for (let ky = 0; ky < g.kH; ky++) {
-    for (let kx = 0; kx < g.kW; kx++) table[ky * g.kW + kx] = (ky * g.dilationH * wp + kx * g.dilationW) * C * 4;
-  }
-  if (bias) heap.set(bias, pb / 4);
-  else heap.fill(0, pb / 4, pb / 4 + C);
-  depthwise(px, pw, pb, po, g.batch, g.outH, g.outW, C, hp, wp, ptable);
-  out.set(new Float32Array(memory.buffer, po, out.length));
+    for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) h[pw / 4 + ((c >> 2) * taps + t) * 4 + (c & 3)] = w[c * taps + t]!;
+    const table = heap().ints(ptable, taps);
+    for (let ky = 0; ky < g.kH; ky++) {
+      for (let kx = 0; kx < g.kW; kx++) table[ky * g.kW + kx] = (ky * g.dilationH * wp + kx * g.dilationW) * C * 4;
+    }
+    if (bias) h.set(bias, pb / 4);
+    else h.fill(0, pb / 4, pb / 4 + C);
+    depthwise(px, pw, pb, addressOf(out), g.batch, g.outH, g.outW, C, hp, wp, ptable);
+  });
 }

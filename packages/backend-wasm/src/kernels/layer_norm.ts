@@ -1,7 +1,8 @@
 import { cpuKernel } from '@internimage/backend-cpu';
+import { addressOf, heap, withScratch } from '../heap.js';
 import { layerNormModule } from '../layer_norm_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
-import { instantiate, reserve } from '../wasm_runtime.js';
+import { instantiate } from '../wasm_runtime.js';
 import { reference } from './reference.js';
 
 const referenceLayerNorm = reference('LayerNorm');
@@ -14,20 +15,19 @@ export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
   const C = x.shape[x.shape.length - 1]!;
   if (C % 4 !== 0 || C === 0) return referenceLayerNorm(args);
   instance ??= instantiate(() => layerNormModule());
-  const { memory, exports: { layer_norm: run } } = instance;
+  const run = instance.exports.layer_norm;
   const xv = be.floats(x);
-  const pw = xv.byteLength;
-  const pb = pw + C * 4;
-  const po = pb + C * 4;
-  reserve(memory, po + xv.byteLength);
-  const heap = new Float32Array(memory.buffer);
-  heap.set(xv, 0);
-  if (weight) heap.set(be.floats(weight), pw / 4);
-  else heap.fill(1, pw / 4, pw / 4 + C);
-  if (bias) heap.set(be.floats(bias), pb / 4);
-  else heap.fill(0, pb / 4, pb / 4 + C);
-  run(0, po, xv.length / C, C, pw, pb, eps);
   const { info, out } = be.allocFloat(x.shape);
-  out.set(new Float32Array(memory.buffer, po, xv.length));
+  // Without weight or bias: ones and zeros in a scratch block.
+  withScratch(weight && bias ? 0 : 8 * C, (scratch) => {
+    if (!(weight && bias)) {
+      const defaults = heap().floats(scratch, 2 * C);
+      defaults.fill(1, 0, C);
+      defaults.fill(0, C);
+    }
+    const pw = weight ? addressOf(be.floats(weight)) : scratch;
+    const pb = bias ? addressOf(be.floats(bias)) : scratch + 4 * C;
+    run(addressOf(xv), addressOf(out), xv.length / C, C, pw, pb, eps);
+  });
   return info;
 }, 'wasm');

@@ -1,7 +1,8 @@
 import { cpuKernel } from '@internimage/backend-cpu';
+import { elementwise } from '../elementwise.js';
 import { ERF_BLOCK_BYTES, erfModule } from '../erf_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
-import { instantiate, reserve } from '../wasm_runtime.js';
+import { instantiate } from '../wasm_runtime.js';
 import { reference } from './reference.js';
 
 const referenceUnary = reference('Unary');
@@ -13,13 +14,7 @@ export const unaryConfig = cpuKernel('Unary', (args, be) => {
   const { inputs: { x }, attrs: { op } } = args;
   if (op !== 'gelu' && op !== 'erf') return referenceUnary(args);
   instance ??= instantiate(erfModule);
-  const { memory, exports } = instance;
-  const xv = be.floats(x);
-  const bytes = Math.ceil((xv.length * 4) / ERF_BLOCK_BYTES) * ERF_BLOCK_BYTES;
-  reserve(memory, 2 * bytes);
-  new Float32Array(memory.buffer, 0, xv.length).set(xv);
-  exports[op](0, bytes, bytes);
   const { info, out } = be.allocFloat(x.shape);
-  out.set(new Float32Array(memory.buffer, bytes, xv.length));
+  elementwise(instance.exports[op], ERF_BLOCK_BYTES, be.floats(x), out);
   return info;
 }, 'wasm');
