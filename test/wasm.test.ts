@@ -1,6 +1,7 @@
-// The wasm backend's generated GEMM kernel on awkward shapes, single- and multi-threaded.
+// The wasm backend's generated GEMM kernel on awkward shapes, single- and multi-threaded, and its heap.
 import test from 'ava';
-import { gemm, getThreads, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
+import { gemm, getThreads, heap, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
+import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
@@ -52,4 +53,37 @@ test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 
   }
   await setThreads(1);
   await t.throwsAsync(setThreads(0), { message: 'setThreads: expected a positive integer, got 0' });
+});
+
+test.serial('the heap gets every block back: repeated ops leave its use unchanged, and views stay valid when it grows', async (t) => {
+  await ii.setBackend('wasm');
+  const r = (shape: number[]) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand), shape);
+  const x = r([1, 9, 9, 32]);
+  const w = r([48, 32]);
+  const dw = r([32, 1, 3, 3]);
+  const offset = r([1, 9, 9, 2 * 9 * 2]);
+  const mask = r([1, 9, 9, 2 * 9]);
+  const pass = () => ii.tidy(() => {
+    const y = ii.linear(ii.layerNorm(x, { eps: 1e-6 }), w, undefined, { activation: 'gelu' });
+    const d = ii.conv2d(x, dw, { padding: 1, groups: 32, dataFormat: 'NHWC' });
+    const s = ii.softmax(mask, -1);
+    const v = ii.dcnv3(d, offset, s, { kernelSize: 3, padding: 1, group: 2, groupChannels: 16 });
+    return ii.add(ii.sum(y), ii.sum(ii.gelu(v)));
+  });
+  const first = pass();
+  const expected = (await first.data())[0]!;
+  first.dispose();
+  const inUse = heap().stats().inUse;
+  for (let i = 0; i < 20; i++) {
+    const out = pass();
+    t.is((await out.data())[0], expected);
+    out.dispose();
+  }
+  t.is(heap().stats().inUse, inUse);
+  // A view taken before the memory grows keeps its values.
+  const kept = ii.tensor([1, 2, 3], [3]);
+  const big = ii.zeros([64 * 2 ** 20]);
+  t.deepEqual(Array.from(await kept.data()), [1, 2, 3]);
+  ii.dispose(kept, big);
+  t.is(heap().stats().inUse, inUse);
 });
