@@ -2,7 +2,7 @@
 // parts), exp(r) by a degree-7 polynomial, scaled by 2ⁿ through the exponent bits. Inputs are clamped to
 // [−87.3, 88] (results within float32's normal range; exp is not defined beyond for callers); relative error ≤ 1e-7 (8.1e-8 measured against Math.exp on a grid over [−87, 88]).
 import type { FunctionDef } from './wasm_encoder.js';
-import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
+import { I32, V128, forLoop, op } from './wasm_encoder.js';
 
 /** Vectors per loop iteration (independent chains). */
 const UNROLL = 4;
@@ -39,10 +39,10 @@ function step(fma: boolean, u: number): number[] {
   ];
 }
 
-export function expModule(fma: boolean): Uint8Array<ArrayBuffer> {
-  const fn: FunctionDef = {
+/** Function exp(input, output, bytes); in place (input = output) works too. */
+export function expFunction(fma: boolean): FunctionDef {
+  return {
     name: 'exp', params: 3, locals: [[1, I32], [3 * UNROLL, V128]],
     body: forLoop(I, BYTES, EXP_BLOCK_BYTES, Array.from({ length: UNROLL }, (_, u) => step(fma, u)).flat()),
   };
-  return encodeModule([fn]);
 }

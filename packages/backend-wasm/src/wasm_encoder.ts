@@ -39,6 +39,8 @@ export const op = {
   get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)], tee: (i: number) => [0x22, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], geU: [0x4f],
   f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 0x02, ...uleb(offset)],
+  f32Max: [0x97],
   f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
   f32Add: [0x92], f32Sub: [0x93], f32Mul: [0x94], f32Div: [0x95], f32Sqrt: [0x91], f32ConvertI32U: [0xb3],
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],

@@ -1,36 +1,40 @@
 import { cpuKernel } from '@internimage/backend-cpu';
-import type { BinaryOpName } from '@internimage/core';
+import { BINARY_OPS, binaryModule } from '../binary_kernel.js';
+import type { FastBinaryOp } from '../binary_kernel.js';
+import { addressOf } from '../heap.js';
+import type { WasmKernel } from '../wasm_runtime.js';
+import { instantiate } from '../wasm_runtime.js';
 import { reference } from './reference.js';
 
 const referenceBinary = reference('Binary');
 
+type Same = (a: number, b: number, out: number, bytes: number) => void;
+type Rows = (a: number, b: number, out: number, rows: number, rowBytes: number) => void;
+let instance: WasmKernel<Record<FastBinaryOp, Same> & Record<`${FastBinaryOp}_rows`, Rows>> | undefined;
+
 /**
  * add, sub and mul in the two shapes the model uses — equal shapes (residuals) and a vector along the last axis
- * (per-channel scales) — as flat loops; every other case is the reference kernel's general broadcasting.
+ * (per-channel scales; a multiple of 4 long) — in the WASM SIMD kernel (the last n mod 4 of equal shapes in
+ * JavaScript); every other case is the reference kernel's general broadcasting.
  */
-const FAST: Partial<Record<BinaryOpName, true>> = { add: true, sub: true, mul: true };
-
 export const binaryConfig = cpuKernel('Binary', (args, be) => {
   const { inputs: { a, b }, attrs: { op, outShape } } = args;
   const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-  const lastAxis = b.shape.length === 1 && b.shape[0] === a.shape[a.shape.length - 1] && outShape.length === a.shape.length;
-  if (!FAST[op] || a.dtype !== 'float32' || !(same || lastAxis)) return referenceBinary(args);
+  const lastAxis = b.shape.length === 1 && b.shape[0] === a.shape[a.shape.length - 1] && outShape.length === a.shape.length &&
+    b.shape[0] % 4 === 0;
+  if (!Object.hasOwn(BINARY_OPS, op) || a.dtype !== 'float32' || !(same || lastAxis)) return referenceBinary(args);
+  const name = op as FastBinaryOp;
+  instance ??= instantiate(() => binaryModule());
   const av = be.floats(a);
   const bv = be.floats(b);
   const { info, out } = be.allocFloat(outShape);
   const n = av.length;
-  // One loop per case, so that V8 compiles each to a tight loop with no per-element branches.
-  if (same) {
-    if (op === 'add') for (let i = 0; i < n; i++) out[i] = av[i]! + bv[i]!;
-    else if (op === 'sub') for (let i = 0; i < n; i++) out[i] = av[i]! - bv[i]!;
-    else for (let i = 0; i < n; i++) out[i] = av[i]! * bv[i]!;
+  if (lastAxis) {
+    if (n > 0) instance.exports[`${name}_rows`](addressOf(av), addressOf(bv), addressOf(out), n / bv.length, bv.length * 4);
     return info;
   }
-  const period = bv.length;
-  for (let base = 0; base < n; base += period) {
-    if (op === 'add') for (let i = 0; i < period; i++) out[base + i] = av[base + i]! + bv[i]!;
-    else if (op === 'sub') for (let i = 0; i < period; i++) out[base + i] = av[base + i]! - bv[i]!;
-    else for (let i = 0; i < period; i++) out[base + i] = av[base + i]! * bv[i]!;
-  }
+  const main = n - (n % 4);
+  instance.exports[name](addressOf(av), addressOf(bv), addressOf(out), main * 4);
+  for (let i = main; i < n; i++) out[i] = name === 'add' ? av[i]! + bv[i]! : name === 'sub' ? av[i]! - bv[i]! : av[i]! * bv[i]!;
   return info;
 }, 'wasm');
