@@ -3,6 +3,7 @@ import test from 'ava';
 import { gemm, getThreads, heap, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
 import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
+import '@internimage/backend-cpu';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
   const c = new Float64Array(m * n);
@@ -86,4 +87,35 @@ test.serial('the heap gets every block back: repeated ops leave its use unchange
   t.deepEqual(Array.from(await kept.data()), [1, 2, 3]);
   ii.dispose(kept, big);
   t.is(heap().stats().inUse, inUse);
+});
+
+test.serial('DCNv3 kernels match the reference on awkward geometry: G·P not a multiple of 4, strides, dilation, points outside', async (t) => {
+  const cases: Array<{ n: number; h: number; w: number; g: number; d: number; opts: Record<string, unknown>; spread: number }> = [
+    { n: 2, h: 7, w: 5, g: 3, d: 4, opts: { kernelSize: 3, padding: 1 }, spread: 3 },
+    { n: 1, h: 9, w: 8, g: 1, d: 8, opts: { kernelSize: 3, padding: 1, removeCenter: true }, spread: 12 },
+    { n: 1, h: 10, w: 11, g: 2, d: 4, opts: { kernelSize: 5, padding: 2, stride: 2, dilation: 1 }, spread: 2 },
+    { n: 1, h: 12, w: 9, g: 5, d: 8, opts: { kernelSize: 3, padding: 2, dilation: 2, offsetScale: 2 }, spread: 1 },
+  ];
+  for (const c of cases) {
+    const k = c.opts.kernelSize as number;
+    const points = k * k - (c.opts.removeCenter ? 1 : 0);
+    const stride = (c.opts.stride as number | undefined) ?? 1;
+    const ho = Math.floor((c.h + 2 * (c.opts.padding as number) - ((c.opts.dilation as number | undefined) ?? 1) * (k - 1) - 1) / stride) + 1;
+    const wo = Math.floor((c.w + 2 * (c.opts.padding as number) - ((c.opts.dilation as number | undefined) ?? 1) * (k - 1) - 1) / stride) + 1;
+    const value = Float32Array.from({ length: c.n * c.h * c.w * c.g * c.d }, rand);
+    const offset = Float32Array.from({ length: c.n * ho * wo * c.g * points * 2 }, () => rand() * 2 * c.spread);
+    offset[3] = NaN;
+    const mask = Float32Array.from({ length: c.n * ho * wo * c.g * points }, rand);
+    const run = async (backend: string) => {
+      await ii.setBackend(backend);
+      const out = ii.dcnv3(ii.tensor(value, [c.n, c.h, c.w, c.g * c.d]), ii.tensor(offset, [c.n, ho, wo, c.g * points * 2]),
+        ii.tensor(mask, [c.n, ho, wo, c.g * points]), { ...c.opts, group: c.g, groupChannels: c.d });
+      const data = await out.data();
+      out.dispose();
+      return data as Float32Array;
+    };
+    const expected = await run('cpu');
+    const actual = await run('wasm');
+    t.true(relativeL2Error(actual, expected) < 1e-6, JSON.stringify(c));
+  }
 });

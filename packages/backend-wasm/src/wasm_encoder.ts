@@ -37,12 +37,12 @@ export const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], br: (d: number) => [0x0c, ...uleb(d)],
   brIf: (d: number) => [0x0d, ...uleb(d)],
   get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)], tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], geU: [0x4f],
+  i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], and: [0x71], ltU: [0x49], geU: [0x4f],
   f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
   f32Store: (offset = 0) => [0x38, 0x02, ...uleb(offset)],
   f32Max: [0x97],
   f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
-  f32Add: [0x92], f32Sub: [0x93], f32Mul: [0x94], f32Div: [0x95], f32Sqrt: [0x91], f32ConvertI32U: [0xb3],
+  f32Add: [0x92], f32Sub: [0x93], f32Mul: [0x94], f32Div: [0x95], f32Sqrt: [0x91], f32ConvertI32U: [0xb3], f32ConvertI32S: [0xb2],
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
   f32x4Sub: [0xfd, ...uleb(0xe5)],
   i32Load: (offset = 0) => [0x28, 0x02, ...uleb(offset)],
@@ -60,7 +60,11 @@ export const op = {
   f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
   f32x4Nearest: [0xfd, ...uleb(0x6a)],
   i32x4TruncSatF32x4S: [0xfd, ...uleb(0xf8)],
-  i32x4Add: [0xfd, ...uleb(0xae)], i32x4Shl: [0xfd, ...uleb(0xab)],
+  i32x4Add: [0xfd, ...uleb(0xae)], i32x4Shl: [0xfd, ...uleb(0xab)], i32x4Mul: [0xfd, ...uleb(0xb5)],
+  i32x4Splat: [0xfd, 0x11], i32x4GtS: [0xfd, 0x3b], f32x4Lt: [0xfd, 0x43], f32x4Gt: [0xfd, 0x44],
+  f32x4Floor: [0xfd, 0x68], v128And: [0xfd, 0x4e],
+  /** i8x16.shuffle picking 32-bit lanes `lanes` (0–3 from the first operand, 4–7 from the second). */
+  shuffle32: (lanes: readonly number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [0, 1, 2, 3].map((b) => l * 4 + b))],
   /** v128.const holding the integer `value` in all four i32 lanes. */
   i32x4Const: (value: number) => [0xfd, 0x0c, ...Array.from({ length: 4 }, () => [...new Uint8Array(Int32Array.of(value).buffer)]).flat()],
 };
