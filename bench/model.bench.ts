@@ -2,6 +2,8 @@
 // requested backend. Prints median time and peak memory, and writes bench/results/model-<date>.json.
 // Run: npm run bench:model [-- --variant t --size 224 --batch 1 --backend cpu --threads 1 --min-samples 3]
 // --threads n: the wasm backend's GEMM on n threads, and onnxruntime with n intra-op threads.
+// --pairs n: then n passes of each backend alternating with onnxruntime's, and the median of the n ratios (on a
+// noisy machine, neighbouring passes see the same machine speed; 0: none).
 import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
@@ -19,6 +21,7 @@ const { values: args } = parseArgs({
     backend: { type: 'string', multiple: true },
     'min-samples': { type: 'string', default: '3' },
     threads: { type: 'string', default: '1' },
+    pairs: { type: 'string', default: '10' },
   },
 });
 const config = variantConfig(args.variant!);
@@ -92,6 +95,34 @@ if (!existsSync(onnxFile)) {
       if (r.backend === 'onnxruntime') continue;
       const ratio = (key: 'median_ms' | 'min_ms', peer: number) => ((r[key] as number) / peer).toFixed(2);
       console.log(`  ${r.backend}: ${ratio('median_ms', median)}× onnxruntime (medians), ${ratio('min_ms', min)}× (minima)`);
+    }
+    const pairs = Number(args.pairs);
+    if (pairs > 0) {
+      const ortPass = async () => {
+        const t0 = performance.now();
+        await session.run({ x });
+        return performance.now() - t0;
+      };
+      await forEachBackend(args.backend, async (backend) => {
+        if (backend === 'cpu') return;
+        const model = InternImage.random(config, { seed: 0 });
+        const input = ii.tensor(new Float32Array(batch * 3 * size * size).map(() => Math.random() * 2 - 1), [batch, 3, size, size]);
+        const ourPass = async () => {
+          const t0 = performance.now();
+          const logits = model.classify(input);
+          await logits.data();
+          logits.dispose();
+          return performance.now() - t0;
+        };
+        const ratios: number[] = [];
+        for (let i = 0; i < pairs; i++) ratios.push((await ourPass()) / (await ortPass()));
+        ratios.sort((a, b) => a - b);
+        const median = ratios[ratios.length >> 1]!;
+        rows.push({ variant: args.variant, size, batch, backend, threads, paired_ratio_median: Number(median.toFixed(3)), pairs });
+        console.log(`  ${backend}: ${median.toFixed(2)}× onnxruntime (median of ${pairs} alternating pairs; range ${ratios[0]!.toFixed(2)}–${ratios[ratios.length - 1]!.toFixed(2)})`);
+        input.dispose();
+        model.dispose();
+      });
     }
     await session.release();
   }

@@ -119,3 +119,33 @@ test.serial('DCNv3 kernels match the reference on awkward geometry: G·P not a m
     t.true(relativeL2Error(actual, expected) < 1e-6, JSON.stringify(c));
   }
 });
+
+test.serial('a linear weight stored packed (in place or not) still reads back, and serves other ops and shapes', async (t) => {
+  await ii.setBackend('wasm');
+  for (const [outF, inF] of [[32, 24], [40, 24], [5, 3]] as const) {
+    const values = Float32Array.from({ length: outF * inF }, rand);
+    const w = ii.tensor(values, [outF, inF]);
+    const x = ii.tensor(Float32Array.from({ length: 3 * inF }, rand), [3, inF]);
+    const before = ii.memory().bytes;
+    const y1 = ii.linear(x, w);
+    const first = await y1.data();
+    t.is(ii.memory().bytes, before + y1.size * 4, 'the packed weight counts with its own size');
+    t.deepEqual(await w.data(), values, `${outF}x${inF} reads back`);
+    const twice = ii.add(w, w);
+    t.deepEqual(Array.from(await twice.data()), Array.from(values, (v) => v + v));
+    const y2 = ii.linear(x, w);
+    t.deepEqual(await y2.data(), first);
+    // The same buffer as a weight of another shape: packed anew from its values.
+    const input = Float32Array.from({ length: 2 * outF }, rand);
+    const flipped = ii.reshape(w, [inF, outF]);
+    const xz = ii.tensor(input, [2, outF]);
+    const z = ii.linear(xz, flipped);
+    const expected = Array.from({ length: 2 * inF }, (_, i) => {
+      let s = 0;
+      for (let k = 0; k < outF; k++) s += input[Math.floor(i / inF) * outF + k]! * values[(i % inF) * outF + k]!;
+      return s;
+    });
+    t.true(relativeL2Error(await z.data(), Float64Array.from(expected)) < 1e-6);
+    ii.dispose(w, x, y1, y2, twice, flipped, xz, z);
+  }
+});

@@ -33,6 +33,8 @@ export class CpuBackend implements Backend {
 
   readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
+  /** Buffers stored in a kernel's layout (see relayout): how to read their values, and their size in that form. */
+  private readonly relaid = new Map<DataId, { logical: () => TypedArray; bytes: number }>();
 
   private take(dtype: DType, size: number): TypedArray {
     return this.options.storage.allocate(dtype, size);
@@ -50,29 +52,51 @@ export class CpuBackend implements Backend {
     return Promise.resolve(this.readSync(dataId));
   }
 
-  /** The backend's own array (callers that hand it out must copy). */
+  /** The backend's own array (callers that hand it out must copy); a new one for a buffer stored in another layout. */
   readSync(dataId: DataId): TypedArray {
     const v = this.store.get(dataId);
     if (!v) throw new Error('cpu backend: buffer not found (disposed, or created by another backend)');
-    return v;
+    return this.relaid.get(dataId)?.logical() ?? v;
+  }
+
+  /**
+   * Keeps a buffer's values in another layout from now on (a kernel's packed form of a weight, so that the weight
+   * is not held twice): `array` (from the storage's allocate, or the old array's own storage rewritten: `inPlace`)
+   * replaces the buffer's array, the old one is released unless in place, and reads of the buffer's values go through
+   * `logical` (a new array in the usual layout: slow, for the rare reader other than that kernel).
+   */
+  relayout(dataId: DataId, array: TypedArray, logical: () => TypedArray, inPlace: boolean): void {
+    const old = this.store.get(dataId);
+    if (!old) throw new Error('cpu backend: buffer not found (disposed, or created by another backend)');
+    this.relaid.set(dataId, { logical, bytes: this.relaid.get(dataId)?.bytes ?? old.byteLength });
+    this.store.set(dataId, array);
+    if (!inPlace) this.options.storage.release(old);
+  }
+
+  /** Whether relayout() has given the buffer another layout. */
+  relaidBuffer(dataId: DataId): boolean {
+    return this.relaid.has(dataId);
   }
 
   disposeData(dataId: DataId): void {
     const v = this.store.get(dataId);
     if (!v) return;
     this.store.delete(dataId);
+    this.relaid.delete(dataId);
     this.options.storage.release(v);
   }
 
   memory(): BackendMemory {
     let bytes = 0;
-    for (const v of this.store.values()) bytes += v.byteLength;
+    // Relaid buffers count with their logical size, so that memory() does not move when a kernel first packs one.
+    for (const [id, v] of this.store) bytes += this.relaid.get(id)?.bytes ?? v.byteLength;
     return { buffers: this.store.size, bytes };
   }
 
   dispose(): void {
     for (const v of this.store.values()) this.options.storage.release(v);
     this.store.clear();
+    this.relaid.clear();
   }
 
   /** Values of a kernel input. */

@@ -1,6 +1,6 @@
 // Runs an elementwise kernel that takes whole blocks of `blockBytes` over arrays of any length, in place or not,
 // without touching memory past either array: whole blocks where they are, the remainder through a scratch block.
-import { addressOf, heap, withScratch } from './heap.js';
+import { addressOf, heap, withAddress, withScratch } from './heap.js';
 
 type Blocks = (input: number, output: number, bytes: number) => void;
 
@@ -8,7 +8,7 @@ export function elementwise(kernel: Blocks, blockBytes: number, input: Float32Ar
   const per = blockBytes / 4;
   const n = input.length;
   const main = n - (n % per);
-  if (main > 0) kernel(addressOf(input), addressOf(output), main * 4);
+  if (main > 0) withAddress(input.subarray(0, main), (at) => kernel(at, addressOf(output), main * 4));
   if (main === n) return;
   withScratch(2 * blockBytes, (at) => {
     const block = heap().floats(at, 2 * per);

@@ -143,6 +143,31 @@ function pack(k: number, n: number, at: (row: number, col: number) => number): P
   return packed;
 }
 
+/** Bytes of B[K×N] packed. */
+export function packedBytes(k: number, n: number): number {
+  return k * roundUp(n, PANEL) * 4;
+}
+
+/**
+ * Wᵀ for a PyTorch linear weight W[out×in] packed into the heap block at `at` (packedBytes(in, out) long), which
+ * the caller owns; `w` must not overlap it.
+ */
+export function packTransposedAt(at: number, w: Float32Array, out: number, inF: number): PackedB {
+  const data = heap().floats(at, packedBytes(inF, out) / 4);
+  packInto(data, inF, out, (i, j) => w[j * inF + i]!);
+  return { data, k: inF, n: out };
+}
+
+/** W[out×in] back from its packed Wᵀ. */
+export function unpackTransposed(b: PackedB): Float32Array {
+  const w = new Float32Array(b.n * b.k);
+  for (let j = 0; j < b.n; j++) {
+    const panel = Math.floor(j / PANEL) * b.k * PANEL + (j % PANEL);
+    for (let i = 0; i < b.k; i++) w[j * b.k + i] = b.data[panel + i * PANEL]!;
+  }
+  return w;
+}
+
 /** B[K×N] row-major. */
 export function packB(b: Float32Array, k: number, n: number): PackedB {
   return pack(k, n, (i, j) => b[i * n + j]!);

@@ -1,7 +1,7 @@
 import { cpuKernel } from '@internimage/backend-cpu';
 import { BINARY_OPS, binaryModule } from '../binary_kernel.js';
 import type { FastBinaryOp } from '../binary_kernel.js';
-import { addressOf } from '../heap.js';
+import { addressOf, withAddress } from '../heap.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
 import { reference } from './reference.js';
@@ -29,12 +29,13 @@ export const binaryConfig = cpuKernel('Binary', (args, be) => {
   const bv = be.floats(b);
   const { info, out } = be.allocFloat(outShape);
   const n = av.length;
+  const { exports } = instance;
   if (lastAxis) {
-    if (n > 0) instance.exports[`${name}_rows`](addressOf(av), addressOf(bv), addressOf(out), n / bv.length, bv.length * 4);
+    if (n > 0) withAddress(av, (pa) => withAddress(bv, (pb) => exports[`${name}_rows`](pa, pb, addressOf(out), n / bv.length, bv.length * 4)));
     return info;
   }
   const main = n - (n % 4);
-  instance.exports[name](addressOf(av), addressOf(bv), addressOf(out), main * 4);
+  withAddress(av, (pa) => withAddress(bv, (pb) => exports[name](pa, pb, addressOf(out), main * 4)));
   for (let i = main; i < n; i++) out[i] = name === 'add' ? av[i]! + bv[i]! : name === 'sub' ? av[i]! - bv[i]! : av[i]! * bv[i]!;
   return info;
 }, 'wasm');

@@ -64,7 +64,7 @@ export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
       sampler!.exports.dcnv3_sample(poff, pmask, pairs, g.batch, g.outH, g.outW, H, W, C * 4, GP,
         aH - g.padH, aW - g.padW, g.strideH, g.strideW, tables, g.offsetScale);
     }, m.length + padded), off.length + 2 * padded);
-    accumulator!.exports.dcnv3_accumulate(pairs, pixels * G, P * 4, addressOf(be.floats(value)), addressOf(out));
+    withAddress(be.floats(value), (pv) => accumulator!.exports.dcnv3_accumulate(pairs, pixels * G, P * 4, pv, addressOf(out)));
   });
   return info;
 }, 'wasm');

@@ -1,5 +1,5 @@
 import { cpuKernel } from '@internimage/backend-cpu';
-import { addressOf, heap, withScratch } from '../heap.js';
+import { addressOf, heap, withAddress, withScratch } from '../heap.js';
 import { layerNormModule } from '../layer_norm_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
@@ -25,9 +25,10 @@ export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
       defaults.fill(1, 0, C);
       defaults.fill(0, C);
     }
-    const pw = weight ? addressOf(be.floats(weight)) : scratch;
-    const pb = bias ? addressOf(be.floats(bias)) : scratch + 4 * C;
-    run(addressOf(xv), addressOf(out), xv.length / C, C, pw, pb, eps);
+    const ones = () => heap().floats(scratch, C);
+    const zeros = () => heap().floats(scratch + 4 * C, C);
+    withAddress(weight ? be.floats(weight) : ones(), (pw) => withAddress(bias ? be.floats(bias) : zeros(), (pb) =>
+      withAddress(xv, (px) => run(px, addressOf(out), xv.length / C, C, pw, pb, eps))));
   });
   return info;
 }, 'wasm');

@@ -1,7 +1,7 @@
 import { cpuKernel } from '@internimage/backend-cpu';
 import { elementwise } from '../elementwise.js';
 import { EXP_BLOCK_BYTES } from '../exp_kernel.js';
-import { addressOf } from '../heap.js';
+import { addressOf, withAddress } from '../heap.js';
 import { softmaxModule } from '../softmax_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
@@ -27,7 +27,7 @@ export const softmaxConfig = cpuKernel('Softmax', (args, be) => {
   instance ??= instantiate(softmaxModule);
   const { shift, exp, normalize } = instance.exports;
   const lines = xv.length / length;
-  shift(addressOf(xv), addressOf(out), lines, length);
+  withAddress(xv, (px) => shift(px, addressOf(out), lines, length));
   elementwise(exp, EXP_BLOCK_BYTES, out, out);
   normalize(addressOf(out), lines, length);
   return info;
