@@ -1,6 +1,6 @@
 // The wasm backend's generated GEMM kernel on awkward shapes, single- and multi-threaded, and its heap.
 import test from 'ava';
-import { gemm, getThreads, heap, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
+import { WasmHeap, gemm, getThreads, heap, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
 import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
 import '@internimage/backend-cpu';
@@ -148,4 +148,30 @@ test.serial('a linear weight stored packed (in place or not) still reads back, a
     t.true(relativeL2Error(await z.data(), Float64Array.from(expected)) < 1e-6);
     ii.dispose(w, x, y1, y2, twice, flipped, xz, z);
   }
+});
+
+test('heap blocks never overlap, freed blocks are reused (split when larger), and mixed sizes do not grow it without bound', (t) => {
+  const h = new WasmHeap();
+  const live = new Map<number, number>();
+  let seed2 = 11;
+  const next = () => (seed2 = (Math.imul(seed2, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  let peakTop = 0;
+  for (let step = 0; step < 4000; step++) {
+    if (live.size > 0 && next() < 0.5) {
+      const [at, bytes] = [...live][Math.floor(next() * live.size)]!;
+      // The block must still hold what was written into it.
+      t.true(h.ints(at, bytes / 4).every((v) => v === at), `block at ${at} intact`);
+      h.release(at, bytes);
+      live.delete(at);
+    } else {
+      const bytes = 64 * (1 + Math.floor(next() * (step < 2000 ? 64 : 16)));
+      const at = h.alloc(bytes);
+      h.ints(at, bytes / 4).fill(at);
+      live.set(at, bytes);
+    }
+    peakTop = Math.max(peakTop, h.stats().reserved);
+  }
+  for (const [at, bytes] of live) h.release(at, bytes);
+  t.is(h.stats().inUse, 0);
+  t.true(peakTop <= 4 * 2 ** 20, `reserved ${peakTop} bytes`);
 });

@@ -8,7 +8,11 @@ const MAX_PAGES = 65536;
 
 export class WasmHeap {
   readonly memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-  /** Free blocks by size: a forward pass asks for the same sizes again, so exact sizes are reused. */
+  /**
+   * Free blocks by size. A forward pass asks for the same sizes again, so a block of the exact size is taken first;
+   * failing that the smallest larger one is split, and only then does `top` move (so that varied workloads reuse
+   * what earlier ones left instead of growing the memory).
+   */
   private readonly free = new Map<number, number[]>();
   /** Bytes below `top` have been handed out at some point; the first ALIGN bytes never are (0 is no address). */
   private top = ALIGN;
@@ -19,7 +23,7 @@ export class WasmHeap {
   /** Byte offset of a new block of at least `bytes` (contents undefined). */
   alloc(bytes: number): number {
     const size = blockSize(bytes);
-    const reused = this.free.get(size)?.pop();
+    const reused = this.free.get(size)?.pop() ?? this.split(size);
     this.inUse += size;
     if (reused !== undefined) return reused;
     const at = this.top;
@@ -43,10 +47,25 @@ export class WasmHeap {
   /** Returns a block from alloc(bytes) (the same `bytes`). */
   release(at: number, bytes: number): void {
     const size = blockSize(bytes);
+    this.inUse -= size;
+    if (at + size === this.top) this.top = at;
+    else this.addFree(at, size);
+  }
+
+  /** The first `size` bytes of the smallest free block larger than `size` (the rest stays free), if any. */
+  private split(size: number): number | undefined {
+    let best: number | undefined;
+    for (const [s, list] of this.free) if (s > size && list.length > 0 && (best === undefined || s < best)) best = s;
+    if (best === undefined) return undefined;
+    const at = this.free.get(best)!.pop()!;
+    this.addFree(at + size, best - size);
+    return at;
+  }
+
+  private addFree(at: number, size: number): void {
     const list = this.free.get(size);
     if (list) list.push(at);
     else this.free.set(size, [at]);
-    this.inUse -= size;
   }
 
   floats(at: number, length: number): Float32Array {

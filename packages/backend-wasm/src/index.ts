@@ -5,7 +5,7 @@ import { heap } from './heap.js';
 import { wasmKernels } from './kernels/index.js';
 
 export { gemm, gemmUsesFma, getThreads, packB, packTransposed, setThreads } from './gemm.js';
-export { heap } from './heap.js';
+export { WasmHeap, heap } from './heap.js';
 export { fastKernels, wasmKernels } from './kernels/index.js';
 
 /** Tensors live in the WebAssembly heap, where every kernel reads and writes them in place. */
