@@ -30,20 +30,17 @@ interface Variant {
   name: string;
   rows: number;
   width: number;
-  /** K padding of the packed panels. */
-  kAlign: number;
-  tails: boolean;
   exports: Record<string, Fn>;
   memory: WasmMemory;
 }
 
-function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, width: number, kAlign: number, tails: boolean): Variant {
+function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, width: number): Variant {
   const memory = new WA.Memory({ initial: 256, maximum: 65536, shared: true });
   const instance = new WA.Instance(new WA.Module(bytes), { env: { memory } });
-  return { name, rows, width, kAlign, tails, exports: instance.exports as Record<string, Fn>, memory };
+  return { name, rows, width, exports: instance.exports as Record<string, Fn>, memory };
 }
 
-const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, t), t.rows, 4 * t.vectors, 1, true);
+const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, t), t.rows, 4 * t.vectors);
 const ALL: Record<string, () => Variant> = {
   cur: () => ({ ...newVariant(gemmTile(fma)), name: 'cur' }),
 };
@@ -66,24 +63,22 @@ const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 
 
 /** Puts A, packed B, bias into the variant's memory; returns a closure that runs the GEMM as gemm() would dispatch it. */
 function prepare(v: Variant, a: Float32Array, b: Float32Array, bias: Float32Array, m: number, k: number, n: number) {
-  const mp = v.tails ? m : roundUp(m, v.rows);
-  const kp = roundUp(k, v.kAlign);
   const np = roundUp(n, v.width);
-  const pa = 0, pb = mp * kp * 4, pbias = pb + kp * np * 4, pc = pbias + np * 4;
-  const need = pc + mp * np * 4;
+  const pa = 0, pb = m * k * 4, pbias = pb + k * np * 4, pc = pbias + np * 4;
+  const need = pc + m * np * 4;
   if (v.memory.buffer.byteLength < need) v.memory.grow(Math.ceil((need - v.memory.buffer.byteLength) / 65536));
   const heap = new Float32Array(v.memory.buffer);
   heap.fill(0, 0, need / 4);
-  for (let i = 0; i < m; i++) heap.set(a.subarray(i * k, (i + 1) * k), i * kp);
-  for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) heap[pb / 4 + Math.floor(j / v.width) * kp * v.width + q * v.width + (j % v.width)] = b[q * n + j]!;
+  heap.set(a, 0);
+  for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) heap[pb / 4 + Math.floor(j / v.width) * k * v.width + q * v.width + (j % v.width)] = b[q * n + j]!;
   heap.set(bias, pbias / 4);
-  const rowsOuter = mp * kp >= kp * np;
+  const rowsOuter = m * k >= k * np;
   const main = rowsOuter ? v.exports.gemm_rows! : v.exports.gemm_panels!;
-  const mMain = mp - (mp % v.rows);
-  const tail = mp % v.rows ? v.exports[`gemm_tail${mp % v.rows}`]! : undefined;
+  const mMain = m - (m % v.rows);
+  const tail = m % v.rows ? v.exports[`gemm_tail${m % v.rows}`]! : undefined;
   const run = () => {
-    main(pa, pb, pc, mMain, np, kp, pbias);
-    tail?.(pa + mMain * kp * 4, pb, pc + mMain * np * 4, mp - mMain, np, kp, pbias);
+    main(pa, pb, pc, mMain, np, k, pbias);
+    tail?.(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias);
   };
   const result = () => {
     const c = new Float32Array(m * n);
