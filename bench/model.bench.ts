@@ -1,7 +1,7 @@
 // Whole-model forward pass with benchmark.js: a randomly initialised InternImage (default T at 224, batch 1) on each
 // requested backend. Prints median time and peak memory, and writes bench/results/model-<date>.json.
 // Run: npm run bench:model [-- --variant t --size 224 --batch 1 --backend cpu --threads 1 --min-samples 3]
-// --threads n: the wasm backend's GEMM on n threads, and onnxruntime with n intra-op threads.
+// --threads n: the wasm backend's kernels on n threads, and onnxruntime with n intra-op threads.
 // --pairs n: then n passes of each backend alternating with onnxruntime's, and the median of the n ratios (on a
 // noisy machine, neighbouring passes see the same machine speed; 0: none).
 import Benchmark from 'benchmark';

@@ -175,3 +175,40 @@ test('heap blocks never overlap, freed blocks are reused (split when larger), an
   t.is(h.stats().inUse, 0);
   t.true(peakTop <= 4 * 2 ** 20, `reserved ${peakTop} bytes`);
 });
+
+test.serial('every threaded kernel gives the same bits on 1 and 2 threads', async (t) => {
+  await ii.setBackend('wasm');
+  const r = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * scale), shape);
+  // Large enough that every kernel splits its work (see the *_PER_THREAD thresholds).
+  const x = r([1, 48, 48, 64]);
+  const w = r([96, 64]);
+  const bias = r([96]);
+  const dw = r([64, 1, 3, 3]);
+  const scale = r([64]);
+  const offset = r([1, 48, 48, 4 * 9 * 2], 4);
+  const maskLogits = r([1, 48, 48, 4, 9]);
+  const pass = () => ii.tidy(() => {
+    const ln = ii.layerNorm(x, { weight: scale, bias: scale, eps: 1e-6 });
+    const fc = ii.linear(ln, w, bias, { activation: 'gelu' });
+    const d = ii.conv2d(x, dw, { padding: 1, groups: 64, dataFormat: 'NHWC' });
+    const mask = ii.reshape(ii.softmax(maskLogits, -1), [1, 48, 48, 36]);
+    const v = ii.dcnv3(ii.add(d, ii.mul(x, scale)), offset, mask, { kernelSize: 3, padding: 1, group: 4, groupChannels: 16 });
+    return [fc, ii.gelu(v), ii.sub(v, x)];
+  });
+  const collect = async () => {
+    const outs = pass();
+    const data = await Promise.all(outs.map((o) => o.data()));
+    ii.dispose(...outs);
+    return data;
+  };
+  await setThreads(1);
+  const one = await collect();
+  await setThreads(2);
+  try {
+    const two = await collect();
+    for (let i = 0; i < one.length; i++) t.deepEqual(two[i], one[i], `output ${i}`);
+  } finally {
+    await setThreads(1);
+  }
+  ii.dispose(x, w, bias, dw, scale, offset, maskLogits);
+});

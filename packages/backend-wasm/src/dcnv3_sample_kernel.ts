@@ -8,15 +8,16 @@
 import type { FunctionDef } from './wasm_encoder.js';
 import { F32, I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
 
-// Parameters: offsets, masks, pairs (output), batch, output height and width, input height and width, C·4 (bytes
-// per pixel), points per pixel G·P, y and x of output pixel (0, 0)'s window origin, strides (rows, columns), the
-// tables (per point of a pixel: gx f32, then gy f32, then the group's channel byte offset g·D·4 i32, each
-// padded to a multiple of 4 points), offset scale (f32).
-const OFF = 0, MSK = 1, PAIRS = 2, NB = 3, HO = 4, WO = 5, H = 6, W = 7, C4 = 8, GP = 9, Y0 = 10, X0 = 11;
-const SH = 12, SW = 13, TABLES = 14, SCALE = 15;
-const PARAMS = 16;
+// Parameters: offsets, masks and pairs (output) of the first output row done, that row (n·Ho + y), the number of
+// rows, output height and width, input height and width, C·4 (bytes per pixel), points per pixel G·P, y and x of
+// output pixel (0, 0)'s window origin, strides (rows, columns), the tables (per point of a pixel: gx f32, then gy f32,
+// then the group's channel byte offset g·D·4 i32, each padded to a multiple of 4 points), offset scale (f32).
+const OFF = 0, MSK = 1, PAIRS = 2, R0 = 3, ROWS = 4, HO = 5, WO = 6, H = 7, W = 8, C4 = 9, GP = 10, Y0 = 11, X0 = 12;
+const SH = 13, SW = 14, TABLES = 15, SCALE = 16;
+export const DCNV3_SAMPLE_FLOAT_ARGS = [SCALE];
+const PARAMS = 17;
 // i32 locals.
-const NN = 16, YO = 17, XO = 18, J = 19, GP4 = 20, TGX = 21, TGY = 22, TCH = 23, IMG = 24, OFFP = 25, MSKP = 26, OUTP = 27;
+const RR = 17, XO = 18, J = 19, GP4 = 20, TGX = 21, TGY = 22, TCH = 23, OFFP = 24, MSKP = 25, OUTP = 26, R = 27;
 // v128 locals.
 const V0 = 28;
 const names = ['XV', 'YV', 'FH', 'FW', 'HI', 'WI', 'ROWV', 'C4V', 'SCV', 'IMGV', 'X', 'Y', 'WM', 'IN', 'LX', 'LY', 'XL', 'YL',
@@ -90,12 +91,11 @@ export function dcnv3SampleFunction(): FunctionDef {
     ...g(OUTP), ...g(GP4), ...op.i32(8), ...op.mul, ...op.sub, ...g(GP), ...op.i32(32), ...op.mul, ...op.add, ...set(OUTP),
   ];
   const row = [
-    ...g(YO), ...g(SH), ...op.mul, ...g(Y0), ...op.add, ...op.f32ConvertI32S, ...op.f32x4Splat, ...set(V.YV),
+    // output row rr = r0 + r of image rr / Ho, at y = rr mod Ho
+    ...g(R0), ...g(R), ...op.add, ...set(RR),
+    ...g(RR), ...g(HO), ...op.divU, ...g(H), ...op.mul, ...g(W), ...op.mul, ...g(C4), ...op.mul, ...op.i32x4Splat, ...set(V.IMGV),
+    ...g(RR), ...g(HO), ...op.remU, ...g(SH), ...op.mul, ...g(Y0), ...op.add, ...op.f32ConvertI32S, ...op.f32x4Splat, ...set(V.YV),
     ...forLoop(XO, WO, 1, pixel),
-  ];
-  const image = [
-    ...g(NN), ...g(H), ...op.mul, ...g(W), ...op.mul, ...g(C4), ...op.mul, ...op.i32x4Splat, ...set(V.IMGV),
-    ...forLoop(YO, HO, 1, row),
   ];
   const body = [
     // GP4: bytes of G·P rounded up to 4 points (as 4-byte table entries); table addresses
@@ -106,11 +106,11 @@ export function dcnv3SampleFunction(): FunctionDef {
     ...g(W), ...g(C4), ...op.mul, ...op.i32x4Splat, ...set(V.ROWV), ...g(C4), ...op.i32x4Splat, ...set(V.C4V),
     ...g(SCALE), ...op.f32x4Splat, ...set(V.SCV),
     ...g(OFF), ...set(OFFP), ...g(MSK), ...set(MSKP), ...g(PAIRS), ...set(OUTP),
-    ...forLoop(NN, NB, 1, image),
+    ...forLoop(R, ROWS, 1, row),
   ];
   return {
     name: 'dcnv3_sample', params: PARAMS, paramTypes: [...new Array<number>(PARAMS - 1).fill(I32), F32],
-    locals: [[V0 - NN, I32], [names.length, V128]], body,
+    locals: [[V0 - RR, I32], [names.length, V128]], body,
   };
 }
 

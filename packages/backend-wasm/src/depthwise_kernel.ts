@@ -6,10 +6,10 @@
 import type { FunctionDef } from './wasm_encoder.js';
 import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
 
-// Parameters: padded input, chunk-major weights, bias [C], output, N, Ho, Wo, C (multiple of 4), padded height and
-// width, address of the tap offset table (taps i32).
-const XP = 0, WT = 1, BIAS = 2, OUT = 3, NB = 4, HO = 5, WO = 6, C = 7, HP = 8, WP = 9, TABLE = 10;
-const NN = 11, Y = 12, X = 13, CC = 14, PIX = 15, PW = 16, PO = 17, C4 = 18, OFF0 = 19;
+// Parameters: padded input, chunk-major weights, bias [C], output of the first row done, that row (n·Ho + y), the
+// number of rows, Ho, Wo, C (multiple of 4), padded height and width, address of the tap offset table (taps i32).
+const XP = 0, WT = 1, BIAS = 2, OUT = 3, R0 = 4, ROWS = 5, HO = 6, WO = 7, C = 8, HP = 9, WP = 10, TABLE = 11;
+const R = 12, NN = 13, Y = 14, X = 15, CC = 16, PIX = 17, PW = 18, PO = 19, C4 = 20, OFF0 = 21;
 
 export function depthwiseModule(taps: number): (fma: boolean) => Uint8Array<ArrayBuffer> {
   return (fma) => {
@@ -43,9 +43,14 @@ export function depthwiseModule(taps: number): (fma: boolean) => Uint8Array<Arra
       ...op.get(C), ...op.i32(4), ...op.mul, ...op.set(C4),
       ...Array.from({ length: taps }, (_, t) => [...op.get(TABLE), ...op.i32Load(4 * t), ...op.set(OFF0 + t)]).flat(),
       ...op.get(OUT), ...op.set(PO),
-      ...forLoop(NN, NB, 1, forLoop(Y, HO, 1, forLoop(X, WO, 1, pixel))),
+      ...forLoop(R, ROWS, 1, [
+        // row r0 + r of image (r0 + r) / Ho, at y = (r0 + r) mod Ho
+        ...op.get(R0), ...op.get(R), ...op.add, ...op.get(HO), ...op.divU, ...op.set(NN),
+        ...op.get(R0), ...op.get(R), ...op.add, ...op.get(HO), ...op.remU, ...op.set(Y),
+        ...forLoop(X, WO, 1, pixel),
+      ]),
     ];
-    const fn: FunctionDef = { name: 'depthwise', params: 11, locals: [[OFF0 + taps - NN, I32], [2, V128]], body };
+    const fn: FunctionDef = { name: 'depthwise', params: 12, locals: [[OFF0 + taps - R, I32], [2, V128]], body };
     return encodeModule([fn]);
   };
 }

@@ -7,7 +7,7 @@ import { ERF_BLOCK_BYTES } from './erf_kernel.js';
 import { gemmModule, gemmTile } from './gemm_kernel.js';
 import { heap, withScratch } from './heap.js';
 import type { WasmKernel } from './wasm_runtime.js';
-import { GemmThreads } from './threads.js';
+import { runParts, splitWork } from './threads.js';
 import { instantiate } from './wasm_runtime.js';
 
 type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
@@ -16,27 +16,11 @@ type Exports = { gemm_rows: Gemm; gemm_panels: Gemm; gelu: (input: number, outpu
 
 let instance: WasmKernel<Exports> | undefined;
 const kernel = () => (instance ??= instantiate((fma) => gemmModule(fma)));
-let pool: GemmThreads | null = null;
 
 // The tile is the same with and without fused multiply-add, so packed B does not depend on the runtime.
 const { rows: TILE_ROWS, vectors } = gemmTile(true);
 /** Columns per packed B panel. */
 const PANEL = 4 * vectors;
-
-/**
- * Threads for GEMM (the caller plus n − 1 workers); 1 (the default) runs everything on the calling thread.
- * Resolves when the workers are ready.
- */
-export async function setThreads(n: number): Promise<void> {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
-  const { module } = kernel();
-  await pool?.stop();
-  pool = n > 1 ? await GemmThreads.start(n - 1, module, heap().memory) : null;
-}
-
-export function getThreads(): number {
-  return pool ? pool.helpers + 1 : 1;
-}
 
 /** Whether the kernel uses fused multiply-add (relaxed SIMD). */
 export function gemmUsesFma(): boolean {
@@ -92,19 +76,17 @@ export function gemm(
     }
     const pc = cDirect ? out.byteOffset : base + cAt;
     // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
-    const order = m * k >= k * np ? 0 : 1;
-    const run = order === 0 ? exports.gemm_rows : exports.gemm_panels;
+    const name = m * k >= k * np ? 'gemm_rows' : 'gemm_panels';
     // Whole row tiles first (split between threads), then the last m mod TILE_ROWS rows; each row's sums are the same
     // whichever function or thread computes them, so results do not depend on the thread count.
     const mMain = m - (m % TILE_ROWS);
-    if (pool && mMain >= 2 * TILE_ROWS * (pool.helpers + 1)) {
-      pool.run(order, pa, pb, pc, mMain, np, k, pbias, TILE_ROWS, (a, c, rows) => run(a, pb, c, rows, np, k, pbias));
-    } else if (mMain > 0) {
-      run(pa, pb, pc, mMain, np, k, pbias);
+    if (mMain > 0) {
+      runParts(kernel(), name, splitWork(mMain / TILE_ROWS, 2).map(([t0, tiles]) =>
+        [pa + t0 * TILE_ROWS * k * 4, pb, pc + t0 * TILE_ROWS * np * 4, tiles * TILE_ROWS, np, k, pbias]));
     }
     if (mMain < m) exports[`gemm_tail${m - mMain}`]!(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias);
     const c = h.floats(pc, m * np);
-    if (activation === 'gelu') elementwise(exports.gelu, ERF_BLOCK_BYTES, c, c);
+    if (activation === 'gelu') elementwise(kernel(), 'gelu', ERF_BLOCK_BYTES, c, c);
     if (!cDirect) {
       if (np === n) out.set(c.subarray(0, m * n));
       else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), i * n);

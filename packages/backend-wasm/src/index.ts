@@ -4,7 +4,8 @@ import { registerBackend, registerKernel } from '@internimage/core';
 import { heap } from './heap.js';
 import { wasmKernels } from './kernels/index.js';
 
-export { gemm, gemmUsesFma, getThreads, packB, packTransposed, setThreads } from './gemm.js';
+export { gemm, gemmUsesFma, packB, packTransposed } from './gemm.js';
+export { getThreads, setThreads } from './threads.js';
 export { WasmHeap, heap } from './heap.js';
 export { fastKernels, wasmKernels } from './kernels/index.js';
 

@@ -1,81 +1,185 @@
-// Worker threads for the GEMM kernel: every worker instantiates the same module over the same shared WebAssembly
-// memory, and a call splits C's row tiles between the caller and the workers. Kernels are synchronous, so the caller
-// blocks on Atomics.wait until the workers are done (allowed on Node's main thread).
-import { Worker } from 'node:worker_threads';
+// Worker threads for the wasm kernels. Every worker instantiates the kernels' modules over the heap's shared memory
+// (modules reach a worker the first time one of their functions runs threaded) and runs parts of a kernel call: the
+// calling thread runs the first part itself and then waits (Atomics.wait, allowed on Node's main thread) for the
+// others. A part is a function of a module with its arguments; callers split their work so that results do not
+// depend on the thread count.
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { heap } from './heap.js';
+import type { WasmKernel } from './wasm_runtime.js';
 
-// Control words: [generation, done count, then per worker: function, pa, pb, pc, m, n, k, pbias].
+// Control words: [generation, done count, then per worker: function id (−1: nothing), argument count, arguments].
 const GEN = 0;
 const DONE = 1;
-const ARGS = 8;
-const argsAt = (w: number) => 2 + w * ARGS;
+const MAX_ARGS = 24;
+const SLOT = 2 + MAX_ARGS;
+const slotAt = (w: number) => 2 + w * SLOT;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, control, index } = workerData;
-const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-const ctrl = new Int32Array(control);
-const fns = [exports.gemm_rows, exports.gemm_panels];
+const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { memory, control, index, port } = workerData;
+const ints = new Int32Array(control);
+const floats = new Float32Array(control);
+const modules = [];
+const fns = [];
 let seen = 0;
 parentPort.postMessage('ready');
 for (;;) {
-  Atomics.wait(ctrl, ${GEN}, seen);
-  seen = Atomics.load(ctrl, ${GEN});
-  const a = 2 + index * ${ARGS};
-  if (ctrl[a + 4] > 0) fns[ctrl[a]](ctrl[a + 1], ctrl[a + 2], ctrl[a + 3], ctrl[a + 4], ctrl[a + 5], ctrl[a + 6], ctrl[a + 7]);
-  Atomics.add(ctrl, ${DONE}, 1);
-  Atomics.notify(ctrl, ${DONE});
+  Atomics.wait(ints, ${GEN}, seen);
+  seen = Atomics.load(ints, ${GEN});
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    const { id, moduleId, module, name, floatArgs } = m.message;
+    if (module) modules[moduleId] = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    fns[id] = { fn: modules[moduleId][name], floatArgs };
+  }
+  const s = 2 + index * ${SLOT};
+  const id = ints[s];
+  if (id >= 0) {
+    const { fn, floatArgs } = fns[id];
+    const args = [];
+    for (let i = 0; i < ints[s + 1]; i++) args.push(floatArgs.includes(i) ? floats[s + 2 + i] : ints[s + 2 + i]);
+    fn(...args);
+  }
+  Atomics.add(ints, ${DONE}, 1);
+  Atomics.notify(ints, ${DONE});
 }
 `;
 
-export class GemmThreads {
+/** A function of a kernel module, as workers know it. */
+interface Registered {
+  id: number;
+  floatArgs: readonly number[];
+}
+
+export class KernelThreads {
   private readonly workers: Worker[] = [];
-  private readonly control: Int32Array;
+  private readonly ports: MessagePort[] = [];
+  private readonly ints: Int32Array;
+  private readonly floats: Float32Array;
+  private readonly moduleIds = new Map<WebAssembly.Module, number>();
+  private readonly registered = new Map<WebAssembly.Module, Map<string, Registered>>();
+  private nextFunction = 0;
 
   private constructor(readonly helpers: number, control: SharedArrayBuffer) {
-    this.control = new Int32Array(control);
+    this.ints = new Int32Array(control);
+    this.floats = new Float32Array(control);
   }
 
   /** `helpers` workers besides the calling thread, ready when the promise resolves. */
-  static async start(helpers: number, module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<GemmThreads> {
-    const control = new SharedArrayBuffer((2 + helpers * ARGS) * 4);
-    const pool = new GemmThreads(helpers, control);
+  static async start(helpers: number): Promise<KernelThreads> {
+    const control = new SharedArrayBuffer((2 + helpers * SLOT) * 4);
+    const pool = new KernelThreads(helpers, control);
+    const memory = heap().memory;
     await Promise.all(Array.from({ length: helpers }, (_, index) => new Promise<void>((resolve, reject) => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, index } });
+      const { port1, port2 } = new MessageChannel();
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, control, index, port: port2 }, transferList: [port2] });
       w.once('message', () => {
         // Idle workers must not keep the process alive.
         w.unref();
+        port1.unref();
         resolve();
       });
       w.once('error', reject);
       pool.workers.push(w);
+      pool.ports.push(port1);
     })));
     return pool;
   }
 
+  /** Threads in all: the caller and the helpers. */
+  get size(): number {
+    return this.helpers + 1;
+  }
+
   /**
-   * Runs `fn` (0: gemm_rows, 1: gemm_panels) on row blocks: the caller takes the first block and `own` runs it.
-   * Rows are split in multiples of `tile`.
+   * Runs `name` of `kernel` once per entry of `parts` (its arguments; `floatArgs`: indices of f32 parameters): the
+   * first part on the calling thread, the others on the workers, at most one each.
    */
-  run(fn: 0 | 1, pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number, tile: number,
-    own: (pa: number, pc: number, m: number) => void): void {
-    const parts = this.helpers + 1;
-    const per = Math.ceil(m / tile / parts) * tile;
-    const ctrl = this.control;
+  run(kernel: WasmKernel<unknown>, name: string, parts: ReadonlyArray<readonly number[]>, floatArgs: readonly number[] = []): void {
+    if (parts.length > this.size) throw new RangeError(`KernelThreads.run: ${parts.length} parts for ${this.size} threads`);
+    const fn = (kernel.exports as Record<string, (...args: number[]) => void>)[name];
+    if (!fn) throw new Error(`KernelThreads.run: the kernel has no function '${name}'`);
+    const { id } = this.register(kernel.module, name, floatArgs);
+    const ctrl = this.ints;
     Atomics.store(ctrl, DONE, 0);
     for (let w = 0; w < this.helpers; w++) {
-      const start = Math.min(m, (w + 1) * per);
-      const rows = Math.max(0, Math.min(m, start + per) - start);
-      ctrl.set([fn, pa + start * k * 4, pb, pc + start * n * 4, rows, n, k, pbias], argsAt(w));
+      const args = parts[w + 1];
+      const s = slotAt(w);
+      if (!args) {
+        ctrl[s] = -1;
+        continue;
+      }
+      if (args.length > MAX_ARGS) throw new RangeError(`KernelThreads.run: ${args.length} arguments (at most ${MAX_ARGS})`);
+      ctrl[s] = id;
+      ctrl[s + 1] = args.length;
+      args.forEach((v, i) => {
+        if (floatArgs.includes(i)) this.floats[s + 2 + i] = v;
+        else ctrl[s + 2 + i] = v;
+      });
     }
     Atomics.add(ctrl, GEN, 1);
     Atomics.notify(ctrl, GEN);
-    own(pa, pc, Math.min(per, m));
+    if (parts[0]) fn(...parts[0]);
     for (let done = Atomics.load(ctrl, DONE); done < this.helpers; done = Atomics.load(ctrl, DONE)) {
       Atomics.wait(ctrl, DONE, done);
     }
   }
 
+  /** The function's id, sending it (and its module, the first time) to every worker first. */
+  private register(module: WebAssembly.Module, name: string, floatArgs: readonly number[]): Registered {
+    let byName = this.registered.get(module);
+    const known = byName?.get(name);
+    if (known) return known;
+    let moduleId = this.moduleIds.get(module);
+    const first = moduleId === undefined;
+    if (moduleId === undefined) this.moduleIds.set(module, moduleId = this.moduleIds.size);
+    const entry = { id: this.nextFunction++, floatArgs: [...floatArgs] };
+    for (const port of this.ports) port.postMessage({ id: entry.id, moduleId, module: first ? module : undefined, name, floatArgs: entry.floatArgs });
+    if (!byName) this.registered.set(module, byName = new Map());
+    byName.set(name, entry);
+    return entry;
+  }
+
   async stop(): Promise<void> {
+    for (const port of this.ports) port.close();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+let pool: KernelThreads | null = null;
+
+/**
+ * Threads for the wasm kernels (the caller plus n − 1 workers); 1 (the default) runs everything on the calling
+ * thread. Resolves when the workers are ready.
+ */
+export async function setThreads(n: number): Promise<void> {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
+  await pool?.stop();
+  pool = n > 1 ? await KernelThreads.start(n - 1) : null;
+}
+
+export function getThreads(): number {
+  return pool?.size ?? 1;
+}
+
+/**
+ * Splits `count` units (rows, lines, blocks) into contiguous ranges for the threads, in multiples of `granule`, when
+ * each thread gets at least `perThread` units; one range otherwise. Returns [start, length] pairs.
+ */
+export function splitWork(count: number, perThread: number, granule = 1): Array<[start: number, length: number]> {
+  const threads = pool && count >= perThread * pool.size ? pool.size : 1;
+  const per = Math.ceil(count / granule / threads) * granule;
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < count; start += per) ranges.push([start, Math.min(per, count - start)]);
+  return ranges.length > 0 ? ranges : [[0, 0]];
+}
+
+/** Runs the parts as KernelThreads.run does, or in turn on this thread without a pool (or with one part). */
+export function runParts(kernel: WasmKernel<unknown>, name: string, parts: ReadonlyArray<readonly number[]>, floatArgs: readonly number[] = []): void {
+  if (pool && parts.length > 1) {
+    pool.run(kernel, name, parts, floatArgs);
+    return;
+  }
+  const fn = (kernel.exports as Record<string, (...args: number[]) => void>)[name]!;
+  for (const args of parts) fn(...args);
 }

@@ -30,7 +30,7 @@ export interface ClassifierOptions {
   ema?: boolean;
   /** Seed of the random weights used when no weights are given. */
   seed?: number;
-  /** Threads for the wasm backend's matrix products (default: leave the backend's setting, initially 1). */
+  /** Threads for the wasm backend's kernels (default: leave the backend's setting, initially 1). */
   threads?: number;
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
 }

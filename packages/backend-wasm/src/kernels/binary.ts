@@ -4,9 +4,12 @@ import type { FastBinaryOp } from '../binary_kernel.js';
 import { addressOf, withAddress } from '../heap.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
+import { runParts, splitWork } from '../threads.js';
 import { reference } from './reference.js';
 
 const referenceBinary = reference('Binary');
+/** Vectors (of 4) per thread below which a call stays on one thread. */
+const VECTORS_PER_THREAD = 8192;
 
 type Same = (a: number, b: number, out: number, bytes: number) => void;
 type Rows = (a: number, b: number, out: number, rows: number, rowBytes: number) => void;
@@ -29,13 +32,17 @@ export const binaryConfig = cpuKernel('Binary', (args, be) => {
   const bv = be.floats(b);
   const { info, out } = be.allocFloat(outShape);
   const n = av.length;
-  const { exports } = instance;
+  const kernel = instance;
+  const po = addressOf(out);
   if (lastAxis) {
-    if (n > 0) withAddress(av, (pa) => withAddress(bv, (pb) => exports[`${name}_rows`](pa, pb, addressOf(out), n / bv.length, bv.length * 4)));
+    const rowBytes = bv.length * 4;
+    if (n > 0) withAddress(av, (pa) => withAddress(bv, (pb) => runParts(kernel, `${name}_rows`,
+      splitWork(n / bv.length, VECTORS_PER_THREAD / (rowBytes / 16)).map(([r0, nr]) => [pa + r0 * rowBytes, pb, po + r0 * rowBytes, nr, rowBytes]))));
     return info;
   }
   const main = n - (n % 4);
-  withAddress(av, (pa) => withAddress(bv, (pb) => exports[name](pa, pb, addressOf(out), main * 4)));
+  withAddress(av, (pa) => withAddress(bv, (pb) => runParts(kernel, name,
+    splitWork(main / 4, VECTORS_PER_THREAD).map(([v0, nv]) => [pa + v0 * 16, pb + v0 * 16, po + v0 * 16, nv * 16]))));
   for (let i = main; i < n; i++) out[i] = name === 'add' ? av[i]! + bv[i]! : name === 'sub' ? av[i]! - bv[i]! : av[i]! * bv[i]!;
   return info;
 }, 'wasm');

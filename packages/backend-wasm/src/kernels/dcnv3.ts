@@ -1,9 +1,10 @@
 import { cpuKernel } from '@internimage/backend-cpu';
 import { dcnv3Module } from '../dcnv3_kernel.js';
-import { dcnv3SampleModule } from '../dcnv3_sample_kernel.js';
+import { DCNV3_SAMPLE_FLOAT_ARGS, dcnv3SampleModule } from '../dcnv3_sample_kernel.js';
 import { addressOf, heap, withAddress, withScratch } from '../heap.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
+import { runParts, splitWork } from '../threads.js';
 import { reference } from './reference.js';
 
 type Accumulate = (pairs: number, rows: number, perRow: number, vBase: number, out: number) => void;
@@ -12,6 +13,9 @@ type Sample = (...args: number[]) => void;
 const accumulators = new Map<number, WasmKernel<{ dcnv3_accumulate: Accumulate }>>();
 let sampler: WasmKernel<{ dcnv3_sample: Sample }> | undefined;
 const referenceDcnv3 = reference('DCNv3');
+/** (pixel, group) rows, and output pixels, per thread below which a call stays on one thread. */
+const ROWS_PER_THREAD = 256;
+const PIXELS_PER_THREAD = 128;
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
 /**
@@ -60,11 +64,17 @@ export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
     const pairs = tables + 3 * GP4 * 4;
     const off = be.floats(offset);
     const m = be.floats(mask);
+    // Output rows split between threads only when no vector runs past a pixel (it would write into the next part).
+    const rows = g.batch * g.outH;
+    const parts = GP === GP4 ? splitWork(rows, PIXELS_PER_THREAD / g.outW) : [[0, rows] as [number, number]];
+    const perRow = g.outW * GP;
     withAddress(off, (poff) => withAddress(m, (pmask) => {
-      sampler!.exports.dcnv3_sample(poff, pmask, pairs, g.batch, g.outH, g.outW, H, W, C * 4, GP,
-        aH - g.padH, aW - g.padW, g.strideH, g.strideW, tables, g.offsetScale);
+      runParts(sampler!, 'dcnv3_sample', parts.map(([r0, nr]) => [poff + r0 * perRow * 8, pmask + r0 * perRow * 4,
+        pairs + r0 * perRow * 32, r0, nr, g.outH, g.outW, H, W, C * 4, GP, aH - g.padH, aW - g.padW, g.strideH, g.strideW,
+        tables, g.offsetScale]), DCNV3_SAMPLE_FLOAT_ARGS);
     }, m.length + padded), off.length + 2 * padded);
-    withAddress(be.floats(value), (pv) => accumulator!.exports.dcnv3_accumulate(pairs, pixels * G, P * 4, pv, addressOf(out)));
+    withAddress(be.floats(value), (pv) => runParts(accumulator!, 'dcnv3_accumulate', splitWork(pixels * G, ROWS_PER_THREAD).map(([r0, nr]) =>
+      [pairs + r0 * P * 4 * 8, nr, P * 4, pv, addressOf(out) + r0 * D * 4])));
   });
   return info;
 }, 'wasm');

@@ -3,8 +3,11 @@ import { depthwiseModule } from '../depthwise_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
 import { addressOf, heap, withScratch } from '../heap.js';
+import { runParts, splitWork } from '../threads.js';
 
 type Depthwise = (...args: number[]) => void;
+/** Output pixels per thread below which a call stays on one thread. */
+const PIXELS_PER_THREAD = 256;
 /** One generated kernel per tap count (kH·kW). */
 const instances = new Map<number, WasmKernel<{ depthwise: Depthwise }>>();
 
@@ -24,7 +27,6 @@ export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Arr
   const taps = g.kH * g.kW;
   let instance = instances.get(taps);
   if (!instance) instances.set(taps, instance = instantiate(depthwiseModule(taps)));
-  const { depthwise } = instance.exports;
   // Padded extent: every tap of every output pixel must land inside.
   const hp = g.outH + g.dilationH * (g.kH - 1);
   const wp = g.outW + g.dilationW * (g.kW - 1);
@@ -55,6 +57,8 @@ export function depthwiseNHWC(x: Float32Array, w: Float32Array, bias: Float32Arr
     }
     if (bias) h.set(bias, pb / 4);
     else h.fill(0, pb / 4, pb / 4 + C);
-    depthwise(px, pw, pb, addressOf(out), g.batch, g.outH, g.outW, C, hp, wp, ptable);
+    const rowBytes = g.outW * C * 4;
+    runParts(instance!, 'depthwise', splitWork(g.batch * g.outH, PIXELS_PER_THREAD / g.outW).map(([r0, nr]) =>
+      [px, pw, pb, addressOf(out) + r0 * rowBytes, r0, nr, g.outH, g.outW, C, hp, wp, ptable]));
   });
 }

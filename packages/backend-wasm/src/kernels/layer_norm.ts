@@ -1,11 +1,14 @@
 import { cpuKernel } from '@internimage/backend-cpu';
 import { addressOf, heap, withAddress, withScratch } from '../heap.js';
 import { layerNormModule } from '../layer_norm_kernel.js';
+import { runParts, splitWork } from '../threads.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
 import { reference } from './reference.js';
 
 const referenceLayerNorm = reference('LayerNorm');
+/** Rows per thread below which a call stays on one thread. */
+const ROWS_PER_THREAD = 256;
 type LayerNorm = (input: number, output: number, rows: number, c: number, w: number, b: number, eps: number) => void;
 let instance: WasmKernel<{ layer_norm: LayerNorm }> | undefined;
 
@@ -15,7 +18,6 @@ export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
   const C = x.shape[x.shape.length - 1]!;
   if (C % 4 !== 0 || C === 0) return referenceLayerNorm(args);
   instance ??= instantiate(() => layerNormModule());
-  const run = instance.exports.layer_norm;
   const xv = be.floats(x);
   const { info, out } = be.allocFloat(x.shape);
   // Without weight or bias: ones and zeros in a scratch block.
@@ -28,7 +30,8 @@ export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
     const ones = () => heap().floats(scratch, C);
     const zeros = () => heap().floats(scratch + 4 * C, C);
     withAddress(weight ? be.floats(weight) : ones(), (pw) => withAddress(bias ? be.floats(bias) : zeros(), (pb) =>
-      withAddress(xv, (px) => run(px, addressOf(out), xv.length / C, C, pw, pb, eps))));
+      withAddress(xv, (px) => runParts(instance!, 'layer_norm', splitWork(xv.length / C, ROWS_PER_THREAD).map(([r0, nr]) =>
+        [px + r0 * C * 4, addressOf(out) + r0 * C * 4, nr, C, pw, pb, eps]), [6]))));
   });
   return info;
 }, 'wasm');

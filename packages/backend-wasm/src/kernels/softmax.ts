@@ -3,11 +3,14 @@ import { elementwise } from '../elementwise.js';
 import { EXP_BLOCK_BYTES } from '../exp_kernel.js';
 import { addressOf, withAddress } from '../heap.js';
 import { softmaxModule } from '../softmax_kernel.js';
+import { runParts, splitWork } from '../threads.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
 import { reference } from './reference.js';
 
 const referenceSoftmax = reference('Softmax');
+/** Lines per thread below which a call stays on one thread. */
+const LINES_PER_THREAD = 1024;
 type Lines = (input: number, output: number, lines: number, length: number) => void;
 let instance: WasmKernel<{
   shift: Lines; exp: (input: number, output: number, bytes: number) => void; normalize: (buffer: number, lines: number, length: number) => void;
@@ -25,10 +28,12 @@ export const softmaxConfig = cpuKernel('Softmax', (args, be) => {
   const { info, out } = be.allocFloat(x.shape);
   if (out.length === 0) return info;
   instance ??= instantiate(softmaxModule);
-  const { shift, exp, normalize } = instance.exports;
   const lines = xv.length / length;
-  withAddress(xv, (px) => shift(px, addressOf(out), lines, length));
-  elementwise(exp, EXP_BLOCK_BYTES, out, out);
-  normalize(addressOf(out), lines, length);
+  const parts = splitWork(lines, LINES_PER_THREAD);
+  const po = addressOf(out);
+  const bytes = length * 4;
+  withAddress(xv, (px) => runParts(instance!, 'shift', parts.map(([l0, nl]) => [px + l0 * bytes, po + l0 * bytes, nl, length])));
+  elementwise(instance, 'exp', EXP_BLOCK_BYTES, out, out);
+  runParts(instance, 'normalize', parts.map(([l0, nl]) => [po + l0 * bytes, nl, length]));
   return info;
 }, 'wasm');

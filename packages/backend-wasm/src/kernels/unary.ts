@@ -15,6 +15,6 @@ export const unaryConfig = cpuKernel('Unary', (args, be) => {
   if (op !== 'gelu' && op !== 'erf') return referenceUnary(args);
   instance ??= instantiate(erfModule);
   const { info, out } = be.allocFloat(x.shape);
-  elementwise(instance.exports[op], ERF_BLOCK_BYTES, be.floats(x), out);
+  elementwise(instance, op, ERF_BLOCK_BYTES, be.floats(x), out);
   return info;
 }, 'wasm');

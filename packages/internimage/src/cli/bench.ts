@@ -13,7 +13,7 @@ minimum and the peak resident memory of the process.
   --size <n>         input side (default: the variant's evaluation size)
   --batch <n>        images per forward pass (default 1)
   --backend <name>   backend (default wasm)
-  --threads <n>      threads for the wasm backend's GEMM (default 1)
+  --threads <n>      threads for the wasm backend's kernels (default 1)
   --runs <n>         timed passes (default 5)
   --json             print {"variant","size","batch","backend","threads","median_ms","min_ms","runs","peak_rss_mb"}`;
 

@@ -17,7 +17,7 @@ export const MODEL_OPTIONS_USAGE = `  --weights <file>   .pth or .safetensors we
   --backend <name>   backend to run on (default wasm; cpu is the reference)
   --ema              use the EMA weights of a training checkpoint
   --size <n>         input side length (default: the model's evaluation size)
-  --threads <n>      threads for the wasm backend's matrix products (default 1)`;
+  --threads <n>      threads for the wasm backend's kernels (default 1)`;
 
 export interface ParsedModelOptions {
   weights?: string;
