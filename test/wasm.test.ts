@@ -4,6 +4,10 @@ import { WasmHeap, gemm, getThreads, heap, packB, packTransposed, setThreads } f
 import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
 import '@internimage/backend-cpu';
+// Internals, for the thread-failure test.
+import { erfModule } from '../packages/backend-wasm/src/erf_kernel.js';
+import { runParts } from '../packages/backend-wasm/src/threads.js';
+import { instantiate } from '../packages/backend-wasm/src/wasm_runtime.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
   const c = new Float64Array(m * n);
@@ -211,4 +215,20 @@ test.serial('every threaded kernel gives the same bits on 1 and 2 threads', asyn
     await setThreads(1);
   }
   ii.dispose(x, w, bias, dw, scale, offset, maskLogits);
+});
+
+test.serial('a kernel part that fails on a worker thread is an error, and the threads keep working', async (t) => {
+  await setThreads(2);
+  try {
+    const kernel = instantiate(erfModule);
+    // The second part reads far outside the memory: it traps on the worker.
+    t.throws(() => runParts(kernel, 'gelu', [[0, 0, 0], [0x7fff0000, 0x7fff0000, 128]]), { message: /^wasm kernel 'gelu' failed on worker thread 1$/ });
+    const x = heap().alloc(256);
+    heap().floats(x, 64).fill(1);
+    runParts(kernel, 'gelu', [[x, x, 128], [x + 128, x + 128, 128]]);
+    t.true(heap().floats(x, 64).every((v) => Math.abs(v - 0.8413447) < 1e-6));
+    heap().release(x, 256);
+  } finally {
+    await setThreads(1);
+  }
 });

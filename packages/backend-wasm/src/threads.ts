@@ -8,7 +8,9 @@ import type { MessagePort } from 'node:worker_threads';
 import { heap } from './heap.js';
 import type { WasmKernel } from './wasm_runtime.js';
 
-// Control words: [generation, done count, then per worker: function id (−1: nothing), argument count, arguments].
+// Control words: [generation, done count, then per worker: function id (−1: nothing; the worker writes FAILED there
+// when the function threw), argument count, arguments].
+const FAILED = -2;
 const GEN = 0;
 const DONE = 1;
 const MAX_ARGS = 24;
@@ -35,10 +37,14 @@ for (;;) {
   const s = 2 + index * ${SLOT};
   const id = ints[s];
   if (id >= 0) {
-    const { fn, floatArgs } = fns[id];
-    const args = [];
-    for (let i = 0; i < ints[s + 1]; i++) args.push(floatArgs.includes(i) ? floats[s + 2 + i] : ints[s + 2 + i]);
-    fn(...args);
+    try {
+      const { fn, floatArgs } = fns[id];
+      const args = [];
+      for (let i = 0; i < ints[s + 1]; i++) args.push(floatArgs.includes(i) ? floats[s + 2 + i] : ints[s + 2 + i]);
+      fn(...args);
+    } catch {
+      ints[s] = ${FAILED};
+    }
   }
   Atomics.add(ints, ${DONE}, 1);
   Atomics.notify(ints, ${DONE});
@@ -119,9 +125,16 @@ export class KernelThreads {
     }
     Atomics.add(ctrl, GEN, 1);
     Atomics.notify(ctrl, GEN);
-    if (parts[0]) fn(...parts[0]);
-    for (let done = Atomics.load(ctrl, DONE); done < this.helpers; done = Atomics.load(ctrl, DONE)) {
-      Atomics.wait(ctrl, DONE, done);
+    try {
+      if (parts[0]) fn(...parts[0]);
+    } finally {
+      // The workers use the same memory: wait for them even when this thread's part threw.
+      for (let done = Atomics.load(ctrl, DONE); done < this.helpers; done = Atomics.load(ctrl, DONE)) {
+        Atomics.wait(ctrl, DONE, done);
+      }
+    }
+    for (let w = 0; w < this.helpers; w++) {
+      if (ctrl[slotAt(w)] === FAILED) throw new Error(`wasm kernel '${name}' failed on worker thread ${w + 1}`);
     }
   }
 
