@@ -36,12 +36,8 @@ export class CpuBackend implements Backend {
   /** Buffers stored in a kernel's layout (see relayout): how to read their values, and their size in that form. */
   private readonly relaid = new Map<DataId, { logical: () => TypedArray; bytes: number }>();
 
-  private take(dtype: DType, size: number): TypedArray {
-    return this.options.storage.allocate(dtype, size);
-  }
-
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
-    const copy = this.take(dtype, sizeOf(shape));
+    const copy = this.options.storage.allocate(dtype, sizeOf(shape));
     copy.set(values);
     const id = {};
     this.store.set(id, copy);
@@ -112,7 +108,7 @@ export class CpuBackend implements Backend {
 
   /** An output buffer for a kernel to fill, every element of it (poisoned, or with undefined values). */
   alloc(shape: readonly number[], dtype: DType): { info: TensorInfo; out: TypedArray } {
-    const out = this.take(dtype, sizeOf(shape));
+    const out = this.options.storage.allocate(dtype, sizeOf(shape));
     if (this.options.poison) out.fill(dtype === 'float32' ? NaN : POISON_INT);
     const dataId = {};
     this.store.set(dataId, out);

@@ -1,6 +1,6 @@
-// The accumulation half of DCNv3 as a WASM SIMD kernel. JavaScript turns every (pixel, group) into P·4 (corner
-// offset, weight) pairs — bilinear weight times mask, zero for corners outside the image — and the kernel sums the
-// weighted D-channel rows: out[pg, 0..D) = Σ_t w_t · V[offset_t + 0..D). The module is generated for one D: the row's
+// The accumulation half of DCNv3 as a WASM SIMD kernel. The sampler (dcnv3_sample_kernel.ts) turns every
+// (pixel, group) into P·4 (corner offset, weight) pairs — bilinear weight times mask, zero for corners outside the
+// image — and this kernel sums the weighted D-channel rows: out[pg, 0..D) = Σ_t w_t · V[offset_t + 0..D). The module is generated for one D: the row's
 // channels are held in up to MAX_VECTORS accumulators while the pairs are read once (per block of channels).
 import type { FunctionDef } from './wasm_encoder.js';
 import { I32, V128, encodeModule, op } from './wasm_encoder.js';

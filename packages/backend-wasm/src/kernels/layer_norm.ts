@@ -1,5 +1,5 @@
 import { cpuKernel } from '@internimage/backend-cpu';
-import { addressOf, heap, withAddress, withScratch } from '../heap.js';
+import { addressOf, withAddress } from '../heap.js';
 import { layerNormModule } from '../layer_norm_kernel.js';
 import { runParts, splitWork } from '../threads.js';
 import type { WasmKernel } from '../wasm_runtime.js';
@@ -20,18 +20,11 @@ export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
   instance ??= instantiate(() => layerNormModule());
   const xv = be.floats(x);
   const { info, out } = be.allocFloat(x.shape);
-  // Without weight or bias: ones and zeros in a scratch block.
-  withScratch(weight && bias ? 0 : 8 * C, (scratch) => {
-    if (!(weight && bias)) {
-      const defaults = heap().floats(scratch, 2 * C);
-      defaults.fill(1, 0, C);
-      defaults.fill(0, C);
-    }
-    const ones = () => heap().floats(scratch, C);
-    const zeros = () => heap().floats(scratch + 4 * C, C);
-    withAddress(weight ? be.floats(weight) : ones(), (pw) => withAddress(bias ? be.floats(bias) : zeros(), (pb) =>
-      withAddress(xv, (px) => runParts(instance!, 'layer_norm', splitWork(xv.length / C, ROWS_PER_THREAD).map(([r0, nr]) =>
-        [px + r0 * C * 4, addressOf(out) + r0 * C * 4, nr, C, pw, pb, eps]), [6]))));
-  });
+  // Without weight or bias: ones and zeros (withAddress copies them into the heap for the call).
+  const w = weight ? be.floats(weight) : new Float32Array(C).fill(1);
+  const b = bias ? be.floats(bias) : new Float32Array(C);
+  withAddress(w, (pw) => withAddress(b, (pb) => withAddress(xv, (px) =>
+    runParts(instance!, 'layer_norm', splitWork(xv.length / C, ROWS_PER_THREAD).map(([r0, nr]) =>
+      [px + r0 * C * 4, addressOf(out) + r0 * C * 4, nr, C, pw, pb, eps]), [6]))));
   return info;
 }, 'wasm');
