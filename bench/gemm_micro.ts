@@ -5,7 +5,7 @@
 // Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants cur,6x8,...]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { gemmModule, gemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import { gemmChunkRows, gemmModule, gemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
 import type { GemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
 
 const { values: args } = parseArgs({
@@ -25,7 +25,7 @@ const WA = (globalThis as unknown as { WebAssembly: {
   Instance: new (m: object, imports: object) => { exports: unknown };
 } }).WebAssembly;
 
-type Fn = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
+type Fn = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number, chunk: number, act: number) => void;
 interface Variant {
   name: string;
   rows: number;
@@ -72,13 +72,12 @@ function prepare(v: Variant, a: Float32Array, b: Float32Array, bias: Float32Arra
   heap.set(a, 0);
   for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) heap[pb / 4 + Math.floor(j / v.width) * k * v.width + q * v.width + (j % v.width)] = b[q * n + j]!;
   heap.set(bias, pbias / 4);
-  const rowsOuter = m * k >= k * np;
-  const main = rowsOuter ? v.exports.gemm_rows! : v.exports.gemm_panels!;
   const mMain = m - (m % v.rows);
   const tail = m % v.rows ? v.exports[`gemm_tail${m % v.rows}`]! : undefined;
+  const chunk = gemmChunkRows(v.rows, k, np);
   const run = () => {
-    main(pa, pb, pc, mMain, np, k, pbias);
-    tail?.(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias);
+    v.exports.gemm!(pa, pb, pc, mMain, np, k, pbias, chunk, 0);
+    tail?.(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias, m - mMain, 0);
   };
   const result = () => {
     const c = new Float32Array(m * n);

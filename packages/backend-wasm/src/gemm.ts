@@ -4,14 +4,14 @@
 import type { LinearActivation } from '@internimage/core';
 import { elementwise } from './elementwise.js';
 import { ERF_BLOCK_BYTES } from './erf_kernel.js';
-import { gemmModule, gemmTile } from './gemm_kernel.js';
+import { gemmChunkRows, gemmModule, gemmTile } from './gemm_kernel.js';
 import { heap, withScratch } from './heap.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { runParts, splitWork } from './threads.js';
 import { instantiate } from './wasm_runtime.js';
 
-type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number) => void;
-type Exports = { gemm_rows: Gemm; gemm_panels: Gemm; gelu: (input: number, output: number, bytes: number) => void } &
+type Gemm = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number, chunk: number, act: number) => void;
+type Exports = { gemm: Gemm; gelu: (input: number, output: number, bytes: number) => void } &
   Record<`gemm_tail${number}`, Gemm | undefined>;
 
 let instance: WasmKernel<Exports> | undefined;
@@ -75,18 +75,22 @@ export function gemm(
       if (bias) row.set(bias.subarray(0, n));
     }
     const pc = cDirect ? out.byteOffset : base + cAt;
-    // Keep the larger operand in cache: walk row tiles outside when A is the larger, column panels otherwise.
-    const name = m * k >= k * np ? 'gemm_rows' : 'gemm_panels';
     // Whole row tiles first (split between threads), then the last m mod TILE_ROWS rows; each row's sums are the same
-    // whichever function or thread computes them, so results do not depend on the thread count.
+    // whichever function, chunk or thread computes them, so results do not depend on the thread count.
     const mMain = m - (m % TILE_ROWS);
+    const chunk = gemmChunkRows(TILE_ROWS, k, np);
+    const act = activation === 'gelu' ? 1 : 0;
     if (mMain > 0) {
-      runParts(kernel(), name, splitWork(mMain / TILE_ROWS, 2).map(([t0, tiles]) =>
-        [pa + t0 * TILE_ROWS * k * 4, pb, pc + t0 * TILE_ROWS * np * 4, tiles * TILE_ROWS, np, k, pbias]));
+      runParts(kernel(), 'gemm', splitWork(mMain / TILE_ROWS, 2).map(([t0, tiles]) =>
+        [pa + t0 * TILE_ROWS * k * 4, pb, pc + t0 * TILE_ROWS * np * 4, tiles * TILE_ROWS, np, k, pbias, chunk, act]));
     }
-    if (mMain < m) exports[`gemm_tail${m - mMain}`]!(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias);
+    if (mMain < m) {
+      const rows = m - mMain;
+      exports[`gemm_tail${rows}`]!(pa + mMain * k * 4, pb, pc + mMain * np * 4, rows, np, k, pbias, rows, 0);
+      const tail = h.floats(pc + mMain * np * 4, rows * np);
+      if (act) elementwise(kernel(), 'gelu', ERF_BLOCK_BYTES, tail, tail);
+    }
     const c = h.floats(pc, m * np);
-    if (activation === 'gelu') elementwise(kernel(), 'gelu', ERF_BLOCK_BYTES, c, c);
     if (!cDirect) {
       if (np === n) out.set(c.subarray(0, m * n));
       else for (let i = 0; i < m; i++) out.set(c.subarray(i * np, i * np + n), i * n);

@@ -23,14 +23,28 @@ export interface GemmTile {
 /** The tile the backend uses, by whether fused multiply-add (relaxed SIMD) is available. */
 export const gemmTile = (_fma: boolean): GemmTile => ({ rows: 2, vectors: 4 });
 
-// Parameters: A, packed B, C, M, N, K, and a bias row of N floats added to every row of C (zeros for none).
-const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5, PBIAS = 6;
-// i32 locals.
-const I0 = 7, J0 = 8, B = 9, BEND = 10, K4 = 11, N4 = 12, KALL = 13, C = 14, BIAS = 15, A0 = 16;
+/** Bytes of A (and of C) per chunk of rows: a chunk stays in a core's L2 cache while every B panel passes over it. */
+const CHUNK_BYTES = 256 * 1024;
 
-/** The function body for tiles of `rows` rows (M a multiple of rows); `rowsOuter` walks row tiles in the outer loop
- * (B re-read per row tile), otherwise column panels (each B panel stays in cache while A streams past). */
-function gemmBody(fma: boolean, tile: GemmTile, rows: number, rowsOuter: boolean): { body: number[]; i32s: number; v128s: number } {
+/** Rows per chunk for K and (padded) N: a multiple of the tile's rows. */
+export function gemmChunkRows(tileRows: number, k: number, n: number): number {
+  return Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(k, n)) / tileRows)) * tileRows;
+}
+
+// Parameters: A, packed B, C, M, N, K, a bias row of N floats added to every row of C (zeros for none), rows per
+// chunk, and the activation (0 none, 1 GELU).
+const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5, PBIAS = 6, MC = 7, ACT = 8;
+// i32 locals.
+const I0 = 9, J0 = 10, B = 11, BEND = 12, K4 = 13, N4 = 14, KALL = 15, C = 16, BIAS = 17, ROWS = 18, A0 = 19;
+/** Index of the gelu function in the module (gemm, the tails, then gelu). */
+const geluIndex = (tile: GemmTile) => tile.rows;
+
+/**
+ * The function body for tiles of `rows` rows (M a multiple of rows). Rows are taken in chunks of MC (a multiple of
+ * rows): within a chunk, column panels outside and row tiles inside, so each B panel is read from memory once per
+ * chunk while the chunk of A stays in cache; then the activation runs over the chunk of C while it is in cache.
+ */
+function gemmBody(fma: boolean, tile: GemmTile, rows: number): { body: number[]; i32s: number; v128s: number } {
   const { vectors: NV } = tile;
   const width = 4 * NV;
   const R = [...Array(rows).keys()];
@@ -79,23 +93,35 @@ function gemmBody(fma: boolean, tile: GemmTile, rows: number, rowsOuter: boolean
     ...op.get(N), ...op.i32(4), ...op.mul, ...op.set(N4),
     // Bytes of a B panel.
     ...op.get(K4), ...op.i32(width), ...op.mul, ...op.set(KALL),
-    ...(rowsOuter ? forLoop(I0, M, rows, forLoop(J0, N, width, tileCode)) : forLoop(J0, N, width, forLoop(I0, M, rows, tileCode))),
+    // while (M > 0): ROWS = min(MC, M); the chunk; PA, PC move on by ROWS rows and M goes down by ROWS.
+    ...op.block, ...op.loop,
+    ...op.get(M), ...op.eqz, ...op.brIf(1),
+    ...op.get(MC), ...op.get(M), ...op.get(MC), ...op.get(M), ...op.ltU, ...op.select, ...op.set(ROWS),
+    ...forLoop(J0, N, width, forLoop(I0, ROWS, rows, tileCode)),
+    ...op.get(ACT), ...op.if,
+    ...op.get(PC), ...op.get(PC), ...op.get(ROWS), ...op.get(N4), ...op.mul, ...op.call(geluIndex(tile)),
+    ...op.end,
+    ...op.get(PA), ...op.get(ROWS), ...op.get(K4), ...op.mul, ...op.add, ...op.set(PA),
+    ...op.get(PC), ...op.get(ROWS), ...op.get(N4), ...op.mul, ...op.add, ...op.set(PC),
+    ...op.get(M), ...op.get(ROWS), ...op.sub, ...op.set(M),
+    ...op.br(0), ...op.end, ...op.end,
   ];
   return { body, i32s: A0 + rows - I0, v128s: rows * NV + NV + 1 };
 }
 
 /**
- * Exports gemm_rows (row tiles outer) and gemm_panels (column panels outer) for M a multiple of `tile.rows`, and
- * gemm_tail<r> (r = 1 … rows − 1) for the last M mod rows rows; all take the same arguments. Also gelu. Every row's sums run in
- * the same order whichever function computes it.
+ * Exports gemm for M a multiple of `tile.rows` and gemm_tail<r> (r = 1 … rows − 1) for the last M mod rows rows;
+ * both take (A, packed B, C, M, N, K, bias, rows per chunk, activation). With the GELU activation, the rows per chunk
+ * times N must be a multiple of ERF_BLOCK_BYTES / 4 floats. Also exports gelu. Every row's sums run in the same order
+ * whichever function, chunk size or thread computes it.
  */
 export function gemmModule(fma: boolean, tile: GemmTile = gemmTile(fma)): Uint8Array<ArrayBuffer> {
-  const fn = (name: string, rows: number, rowsOuter: boolean): FunctionDef => {
-    const { body, i32s, v128s } = gemmBody(fma, tile, rows, rowsOuter);
-    return { name, params: 7, locals: [[i32s, I32], [v128s, V128]], body };
+  const fn = (name: string, rows: number): FunctionDef => {
+    const { body, i32s, v128s } = gemmBody(fma, tile, rows);
+    return { name, params: 9, locals: [[i32s, I32], [v128s, V128]], body };
   };
-  const tails = Array.from({ length: tile.rows - 1 }, (_, i) => fn(`gemm_tail${i + 1}`, i + 1, true));
-  // gelu (erf_kernel.ts) for the GELU epilogue, run in place over C while it is still in cache.
+  const tails = Array.from({ length: tile.rows - 1 }, (_, i) => fn(`gemm_tail${i + 1}`, i + 1));
+  // gelu (erf_kernel.ts) for the GELU epilogue, run in place over each chunk of C while it is still in cache.
   const gelu = erfFunctions(fma).filter((f) => f.name === 'gelu');
-  return encodeModule([fn('gemm_rows', tile.rows, true), fn('gemm_panels', tile.rows, false), ...tails, ...gelu]);
+  return encodeModule([fn('gemm', tile.rows), ...tails, ...gelu]);
 }

@@ -1,7 +1,11 @@
 import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
 import type { Conv2DInfo } from '@internimage/core';
 import { gemm, packTransposed } from '../gemm.js';
-import { heap, withScratch } from '../heap.js';
+import { addressOf, heap, withScratch } from '../heap.js';
+import { im2colModule } from '../im2col_kernel.js';
+import { runParts, splitWork } from '../threads.js';
+import type { WasmKernel } from '../wasm_runtime.js';
+import { instantiate } from '../wasm_runtime.js';
 import { packedFor } from '../weights_cache.js';
 import { depthwiseNHWC, isSimdDepthwise } from './depthwise.js';
 import { reference } from './reference.js';
@@ -31,16 +35,18 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   const rows = g.batch * g.outH * g.outW;
   const patch = inPerGroup * g.kH * g.kW;
   const outPerGroup = g.outChannels / g.groups;
-  // NHWC with one group: the output rows are GEMM rows (no scatter, and the bias is the GEMM's).
-  const direct = g.dataFormat === 'NHWC' && g.groups === 1;
-  const colsBytes = Math.ceil((rows * patch * 4) / 64) * 64;
-  withScratch(colsBytes + (direct ? 0 : rows * outPerGroup * 4), (at) => {
-    const cols = heap().floats(at, rows * patch);
-    if (direct) {
+  if (g.dataFormat === 'NHWC' && g.groups === 1) {
+    // The output rows are GEMM rows (no scatter, and the bias is the GEMM's).
+    withScratch(rows * patch * 4, (at) => {
+      const cols = heap().floats(at, rows * patch);
       im2colNHWC(xv, g, cols);
       gemm(cols, weightsOf(0), out, rows, g.outChannels, patch, bv);
-      return;
-    }
+    });
+    return info;
+  }
+  const colsBytes = Math.ceil((rows * patch * 4) / 64) * 64;
+  withScratch(colsBytes + rows * outPerGroup * 4, (at) => {
+    const cols = heap().floats(at, rows * patch);
     const xs = imageStrides(g.dataFormat, g.inChannels, g.inH, g.inW);
     const os = imageStrides(g.dataFormat, g.outChannels, g.outH, g.outW);
     const result = heap().floats(at + colsBytes, rows * outPerGroup);
@@ -81,36 +87,17 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   return info;
 }, 'wasm');
 
-/** Patch rows (ky, kx, ci) of an NHWC input, one per output pixel; runs of C channels are contiguous. */
+let im2col: WasmKernel<unknown> | undefined;
+
+/** Patch rows (ky, kx, ci) of an NHWC input, one per output pixel, by the WASM kernel (pixels split between threads). */
 function im2colNHWC(xv: Float32Array, g: Conv2DInfo, cols: Float32Array): void {
-  const C = g.inChannels;
-  const rowLen = g.kW * C;
-  let q = 0;
-  for (let n = 0; n < g.batch; n++) {
-    for (let oy = 0; oy < g.outH; oy++) {
-      for (let ox = 0; ox < g.outW; ox++) {
-        const ix0 = ox * g.strideW - g.padLeft;
-        const wholeRow = g.dilationW === 1 && ix0 >= 0 && ix0 + g.kW <= g.inW;
-        for (let ky = 0; ky < g.kH; ky++) {
-          const iy = oy * g.strideH - g.padTop + ky * g.dilationH;
-          if (iy < 0 || iy >= g.inH) {
-            cols.fill(0, q, q + rowLen);
-          } else if (wholeRow) {
-            const from = ((n * g.inH + iy) * g.inW + ix0) * C;
-            cols.set(xv.subarray(from, from + rowLen), q);
-          } else {
-            for (let kx = 0; kx < g.kW; kx++) {
-              const ix = ix0 + kx * g.dilationW;
-              const at = q + kx * C;
-              if (ix < 0 || ix >= g.inW) cols.fill(0, at, at + C);
-              else for (let c = 0, from = ((n * g.inH + iy) * g.inW + ix) * C; c < C; c++) cols[at + c] = xv[from + c]!;
-            }
-          }
-          q += rowLen;
-        }
-      }
-    }
-  }
+  const kernel = (im2col ??= instantiate(im2colModule));
+  const x = addressOf(xv);
+  const patchBytes = g.kH * g.kW * g.inChannels * 4;
+  const geometry = [g.outH, g.outW, g.inChannels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft,
+    g.dilationH, g.dilationW];
+  runParts(kernel, 'im2col', splitWork(g.batch * g.outH * g.outW, 64).map(([p0, pixels]) =>
+    [x, addressOf(cols) + p0 * patchBytes, p0, pixels, ...geometry]));
 }
 
 /** Per group: B[(ky, kx, ci) × o] from OIHW weights. */
