@@ -32,7 +32,7 @@ function step(fma: boolean, gelu: boolean, u: number): number[] {
     ...op.get(IN), ...op.get(I), ...op.add, ...op.v128Load(16 * u), ...op.set(V),
     // z = clamp(gelu ? v/√2 : v, −4, 4); x2 = z²
     ...op.get(V), ...(gelu ? [...op.f32x4Const(Math.SQRT1_2), ...op.f32x4Mul] : []),
-    ...op.f32x4Const(-4), ...op.f32x4Max, ...op.f32x4Const(4), ...op.f32x4Min, ...op.set(Z),
+    ...op.f32x4Const(-4), ...op.f32x4Pmax, ...op.f32x4Const(4), ...op.f32x4Pmin, ...op.set(Z),
     ...op.get(Z), ...op.get(Z), ...op.f32x4Mul, ...op.set(X2),
     ...horner(P, NUM), ...op.get(P), ...op.get(Z), ...op.f32x4Mul, ...op.set(P),
     ...horner(Z, DEN),

@@ -23,7 +23,7 @@ function step(fma: boolean, u: number): number[] {
   const k = op.f32x4Const;
   return [
     ...op.get(IN), ...op.get(I), ...op.add, ...op.v128Load(16 * u),
-    ...k(-87.3365478515625), ...op.f32x4Max, ...k(88), ...op.f32x4Min, ...op.set(X),
+    ...k(-87.3365478515625), ...op.f32x4Pmax, ...k(88), ...op.f32x4Pmin, ...op.set(X),
     ...op.get(X), ...k(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(N),
     // r = x − n·0.693359375 − n·(−2.12194440e-4)
     ...op.get(X), ...op.get(N), ...k(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(X),
@@ -32,8 +32,9 @@ function step(fma: boolean, u: number): number[] {
     ...k(POLY[0]!), ...op.set(Y),
     ...POLY.slice(1).flatMap((c) => [...muladd(op.get(Y), op.get(X), k(c)), ...op.set(Y)]),
     ...op.get(Y), ...op.get(X), ...op.get(X), ...op.f32x4Mul, ...op.f32x4Mul, ...op.get(X), ...op.f32x4Add, ...k(1), ...op.f32x4Add,
-    // · 2ⁿ: (n + 127) << 23 as float32 bits
-    ...op.get(N), ...op.i32x4TruncSatF32x4S, ...op.i32x4Const(127), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+    // · 2ⁿ: (n + 127) << 23 as float32 bits. n + 127 ∈ [1, 254] is the low mantissa bits of n + (2²³ + 127); the shift
+    // drops the exponent bits (cheaper than i32x4.trunc_sat, whose NaN and overflow rules cost five instructions).
+    ...op.get(N), ...k(8388608 + 127), ...op.f32x4Add, ...op.i32(23), ...op.i32x4Shl,
     ...op.f32x4Mul, ...op.set(Y),
     ...op.get(OUT), ...op.get(I), ...op.add, ...op.get(Y), ...op.v128Store(16 * u),
   ];

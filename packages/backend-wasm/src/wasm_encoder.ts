@@ -40,7 +40,7 @@ export const op = {
   i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], divU: [0x6e], remU: [0x70], and: [0x71], ltU: [0x49], leU: [0x4d], geU: [0x4f], eqz: [0x45], eq: [0x46],
   f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
   f32Store: (offset = 0) => [0x38, 0x02, ...uleb(offset)],
-  f32Max: [0x97],
+  f32Gt: [0x5e],
   f32Const: (value: number) => [0x43, ...new Uint8Array(Float32Array.of(value).buffer)],
   f32Add: [0x92], f32Sub: [0x93], f32Mul: [0x94], f32Div: [0x95], f32Sqrt: [0x91], f32ConvertI32U: [0xb3], f32ConvertI32S: [0xb2],
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
@@ -54,7 +54,12 @@ export const op = {
   f32x4Splat: [0xfd, 0x13],
   /** Broadcast lane `lane` of the two v128 operands' first (i8x16.shuffle with both operands the same vector). */
   f32x4SplatLane: (lane: number) => [0xfd, 0x0d, ...Array.from({ length: 4 }, () => [0, 1, 2, 3].map((b) => lane * 4 + b)).flat()], f32x4Add: [0xfd, ...uleb(0xe4)], f32x4Mul: [0xfd, ...uleb(0xe6)],
-  f32x4Div: [0xfd, ...uleb(0xe7)], f32x4Min: [0xfd, ...uleb(0xe8)], f32x4Max: [0xfd, ...uleb(0xe9)],
+  f32x4Div: [0xfd, ...uleb(0xe7)],
+  /**
+   * f32x4.pmin / pmax (b < a ? b : a, a < b ? b : a): one minps / maxps on x64, where f32x4.min / max (IEEE NaN and
+   * signed-zero rules) take eight instructions. A NaN first operand passes through: clamp as pmin(pmax(x, lo), hi).
+   */
+  f32x4Pmin: [0xfd, ...uleb(0xea)], f32x4Pmax: [0xfd, ...uleb(0xeb)],
   /** v128.const holding `value` (as float32) in all four lanes. */
   f32x4Const: (value: number) => [0xfd, 0x0c, ...Array.from({ length: 4 }, () => [...new Uint8Array(Float32Array.of(value).buffer)]).flat()],
   f32x4RelaxedMadd: [0xfd, ...uleb(0x105)],
