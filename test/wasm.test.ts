@@ -129,22 +129,28 @@ test.serial('DCNv3 kernels match the reference on awkward geometry: G·P not a m
   }
 });
 
-test.serial('NHWC convolutions (WASM im2col) match the reference: channels not a multiple of 4, strides, padding, dilation, 1 and 2 threads', async (t) => {
+test.serial('NHWC convolutions (WASM im2col, depthwise kernel) match the reference: channels not a multiple of 4, strides, padding, dilation, 1 and 2 threads', async (t) => {
   const cases: Array<{ n: number; h: number; w: number; c: number; o: number; k: [number, number]; opts: Record<string, unknown> }> = [
     { n: 2, h: 9, w: 7, c: 3, o: 5, k: [3, 3], opts: { stride: 2, padding: 1 } },
     { n: 1, h: 8, w: 11, c: 5, o: 16, k: [3, 5], opts: { stride: [1, 3], padding: [0, 2, 1, 3] } },
     { n: 1, h: 12, w: 10, c: 8, o: 7, k: [3, 3], opts: { padding: 2, dilation: 2 } },
     { n: 3, h: 6, w: 6, c: 12, o: 9, k: [1, 1], opts: {} },
+    // Depthwise (the WASM kernel with its WASM padding): borders of every width, none, cropped, dilated, 5×5.
+    { n: 2, h: 7, w: 9, c: 8, o: 8, k: [3, 3], opts: { padding: 1, groups: 8 } },
+    { n: 1, h: 6, w: 5, c: 12, o: 12, k: [3, 3], opts: { padding: [0, 2, 1, 0], groups: 12 } },
+    { n: 1, h: 9, w: 9, c: 4, o: 4, k: [5, 5], opts: { padding: 2, dilation: 2, groups: 4 } },
+    { n: 1, h: 8, w: 8, c: 16, o: 16, k: [5, 5], opts: { padding: 2, groups: 16 } },
   ];
   for (const threads of [1, 2]) {
     await setThreads(threads);
     for (const c of cases) {
       const x = Float32Array.from({ length: c.n * c.h * c.w * c.c }, rand);
-      const w = Float32Array.from({ length: c.o * c.c * c.k[0] * c.k[1] }, rand);
+      const perGroup = c.c / ((c.opts.groups as number | undefined) ?? 1);
+      const w = Float32Array.from({ length: c.o * perGroup * c.k[0] * c.k[1] }, rand);
       const b = Float32Array.from({ length: c.o }, rand);
       const run = async (backend: string) => {
         await ii.setBackend(backend);
-        const out = ii.conv2d(ii.tensor(x, [c.n, c.h, c.w, c.c]), ii.tensor(w, [c.o, c.c, ...c.k]),
+        const out = ii.conv2d(ii.tensor(x, [c.n, c.h, c.w, c.c]), ii.tensor(w, [c.o, perGroup, ...c.k]),
           { ...c.opts, bias: ii.tensor(b, [c.o]), dataFormat: 'NHWC' });
         const data = await out.data();
         out.dispose();

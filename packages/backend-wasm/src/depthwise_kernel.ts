@@ -1,5 +1,5 @@
-// Depthwise convolution (stride 1) on NHWC data as a WASM SIMD kernel, generated for one tap count. The input
-// arrives zero-padded, so the kernel needs no bounds checks:
+// Depthwise convolution (stride 1) on NHWC data as a WASM SIMD kernel, generated for one tap count. The input is
+// first copied with a zero border (function pad), so the kernel needs no bounds checks:
 //   out[n, y, x, c..c+3] = bias[c..] + Σ_t xp[(n, y, x) + tapOffset[t], c..] · w[c/4, t, 0..3]
 // Tap offsets (bytes from the output pixel's top-left padded input pixel) come from a table and stay in locals;
 // the weights are laid out chunk-major ([C/4][taps][4]) so one pointer and constant offsets reach a chunk's taps.
@@ -51,6 +51,45 @@ export function depthwiseModule(taps: number): (fma: boolean) => Uint8Array<Arra
       ]),
     ];
     const fn: FunctionDef = { name: 'depthwise', params: 12, locals: [[OFF0 + taps - R, I32], [2, V128]], body };
-    return encodeModule([fn]);
+    return encodeModule([fn, pad]);
   };
 }
+
+// pad(input, padded, first padded row (n·Hp + py), rows, Hp, Wp, H, W, C, padTop, padLeft): each padded row zeroed,
+// then the image row y = py − padTop (when inside) copied in at column padLeft (columns outside the padded width are
+// cropped). C is a multiple of 4.
+const P_IN = 0, P_OUT = 1, P_R0 = 2, P_ROWS = 3, P_HP = 4, P_WP = 5, P_H = 6, P_W = 7, P_C = 8, P_TOP = 9, P_LEFT = 10;
+const P_R = 11, P_Y = 12, P_DST = 13, P_SRC = 14, P_I = 15, P_END = 16, P_X0 = 17, P_X1 = 18;
+const pad: FunctionDef = {
+  name: 'pad', params: 11, locals: [[P_X1 - P_R + 1, I32]],
+  body: [
+    // Copied columns: x0 = max(0, −padLeft) … x1 = min(W, Wp − padLeft), as byte offsets into an image row.
+    ...op.i32(0), ...op.i32(0), ...op.get(P_LEFT), ...op.sub, ...op.i32(0), ...op.get(P_LEFT), ...op.ltS, ...op.select,
+    ...op.get(P_C), ...op.mul, ...op.i32(4), ...op.mul, ...op.set(P_X0),
+    ...op.get(P_W), ...op.get(P_WP), ...op.get(P_LEFT), ...op.sub, ...op.tee(P_X1), ...op.get(P_W), ...op.get(P_X1), ...op.ltS, ...op.select,
+    ...op.get(P_C), ...op.mul, ...op.i32(4), ...op.mul, ...op.set(P_X1),
+    ...forLoop(P_R, P_ROWS, 1, [
+      // DST = out + (r0 + r)·Wp·C·4; zero it.
+      ...op.get(P_OUT), ...op.get(P_R0), ...op.get(P_R), ...op.add, ...op.get(P_WP), ...op.mul, ...op.get(P_C), ...op.mul,
+      ...op.i32(4), ...op.mul, ...op.add, ...op.set(P_DST),
+      ...op.get(P_WP), ...op.get(P_C), ...op.mul, ...op.i32(4), ...op.mul, ...op.set(P_END),
+      ...forLoop(P_I, P_END, 16, [...op.get(P_DST), ...op.get(P_I), ...op.add, ...op.v128Zero, ...op.v128Store(0)]),
+      // y = (r0 + r) mod Hp − padTop; inside when y < H (unsigned).
+      ...op.get(P_R0), ...op.get(P_R), ...op.add, ...op.get(P_HP), ...op.remU, ...op.get(P_TOP), ...op.sub, ...op.tee(P_Y),
+      ...op.get(P_H), ...op.ltU, ...op.get(P_X0), ...op.get(P_X1), ...op.ltS, ...op.and,
+      ...op.if,
+      // SRC = in + ((n·H + y)·W)·C·4 − (bytes before column padLeft of DST): then SRC + i and DST + i + padLeft·C·4
+      // pair up for i from x0 to x1.
+      ...op.get(P_IN), ...op.get(P_R0), ...op.get(P_R), ...op.add, ...op.get(P_HP), ...op.divU, ...op.get(P_H), ...op.mul,
+      ...op.get(P_Y), ...op.add, ...op.get(P_W), ...op.mul, ...op.get(P_C), ...op.mul, ...op.i32(4), ...op.mul, ...op.add, ...op.set(P_SRC),
+      ...op.get(P_DST), ...op.get(P_LEFT), ...op.get(P_C), ...op.mul, ...op.i32(4), ...op.mul, ...op.add, ...op.set(P_DST),
+      ...op.get(P_X0), ...op.set(P_I),
+      ...op.block, ...op.loop,
+      ...op.get(P_I), ...op.get(P_X1), ...op.geS, ...op.brIf(1),
+      ...op.get(P_DST), ...op.get(P_I), ...op.add, ...op.get(P_SRC), ...op.get(P_I), ...op.add, ...op.v128Load(0), ...op.v128Store(0),
+      ...op.get(P_I), ...op.i32(16), ...op.add, ...op.set(P_I),
+      ...op.br(0), ...op.end, ...op.end,
+      ...op.end,
+    ]),
+  ],
+};

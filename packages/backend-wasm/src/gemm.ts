@@ -5,7 +5,7 @@ import type { LinearActivation } from '@internimage/core';
 import { elementwise } from './elementwise.js';
 import { ERF_BLOCK_BYTES } from './erf_kernel.js';
 import { gemmChunkRows, gemmModule, gemmTile } from './gemm_kernel.js';
-import { heap, withScratch } from './heap.js';
+import { heap, ownedFloats, withScratch } from './heap.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { runParts, splitWork } from './threads.js';
 import { instantiate } from './wasm_runtime.js';
@@ -114,18 +114,10 @@ function packInto(data: Float32Array, k: number, n: number, at: (row: number, co
   }
 }
 
-// A packed operand owns a heap block for its lifetime; the block returns to the heap when the object is collected
-// (cached weights: when their weight buffer is gone).
-const released = new FinalizationRegistry<{ at: number; bytes: number }>(({ at, bytes }) => heap().release(at, bytes));
-
-/** Packs B given element access `at(k, j)` into a heap block of its own. */
+/** Packs B given element access `at(k, j)` into a heap block of its own (owned by the returned object). */
 function pack(k: number, n: number, at: (row: number, col: number) => number): PackedB {
-  const bytes = k * roundUp(n, PANEL) * 4;
-  const block = heap().alloc(bytes);
-  const data = heap().floats(block, bytes / 4);
-  packInto(data, k, n, at);
-  const packed = { data, k, n };
-  released.register(packed, { at: block, bytes });
+  const packed = Object.assign(ownedFloats(k * roundUp(n, PANEL)), { k, n });
+  packInto(packed.data, k, n, at);
   return packed;
 }
 

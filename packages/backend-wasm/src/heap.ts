@@ -107,6 +107,18 @@ export function addressOf(view: Float32Array | Int32Array): number {
   return view.byteOffset;
 }
 
+// An owned block returns to the heap when its owner object is collected (packed weights: when their weight buffer is).
+const owned = new FinalizationRegistry<{ at: number; bytes: number }>(({ at, bytes }) => heap().release(at, bytes));
+
+/** A block of `length` floats owned by the returned object (for as long as it is reachable). */
+export function ownedFloats(length: number): { data: Float32Array } {
+  const bytes = length * 4;
+  const at = heap().alloc(bytes);
+  const holder = { data: heap().floats(at, length) };
+  owned.register(holder, { at, bytes });
+  return holder;
+}
+
 /** A scratch block for the duration of `fn` (released afterwards, also when `fn` throws). */
 export function withScratch<R>(bytes: number, fn: (at: number) => R): R {
   const h = heap();

@@ -37,7 +37,7 @@ export const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], br: (d: number) => [0x0c, ...uleb(d)],
   brIf: (d: number) => [0x0d, ...uleb(d)], if: [0x04, 0x40], else: [0x05], call: (f: number) => [0x10, ...uleb(f)], select: [0x1b],
   get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)], tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], divU: [0x6e], remU: [0x70], and: [0x71], ltU: [0x49], leU: [0x4d], geU: [0x4f], eqz: [0x45], eq: [0x46],
+  i32: (v: number) => [0x41, ...sleb(v)], add: [0x6a], sub: [0x6b], mul: [0x6c], divU: [0x6e], remU: [0x70], and: [0x71], ltU: [0x49], ltS: [0x48], leU: [0x4d], geU: [0x4f], geS: [0x4e], eqz: [0x45], eq: [0x46],
   f32Load: (offset = 0) => [0x2a, 0x02, ...uleb(offset)],
   f32Store: (offset = 0) => [0x38, 0x02, ...uleb(offset)],
   f32Gt: [0x5e],

@@ -7,7 +7,7 @@ import { runParts, splitWork } from '../threads.js';
 import type { WasmKernel } from '../wasm_runtime.js';
 import { instantiate } from '../wasm_runtime.js';
 import { packedFor } from '../weights_cache.js';
-import { depthwiseNHWC, isSimdDepthwise } from './depthwise.js';
+import { depthwiseNHWC, isSimdDepthwise, packDepthwise } from './depthwise.js';
 import { reference } from './reference.js';
 
 const referenceConv2d = reference('Conv2D');
@@ -22,7 +22,8 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   const inPerGroup = g.inChannels / g.groups;
   if (isSimdDepthwise(g)) {
     const { info, out } = be.allocFloat(g.outShape);
-    depthwiseNHWC(be.floats(x), be.floats(weight), bias ? be.floats(bias) : undefined, g, out);
+    const packed = packedFor(weight.dataId, 'depthwise', () => packDepthwise(be.floats(weight), g.inChannels, g.kH * g.kW));
+    depthwiseNHWC(be.floats(x), packed, bias ? be.floats(bias) : undefined, g, out);
     return info;
   }
   if (inPerGroup === 1 && g.groups > 1) return referenceConv2d(args);
