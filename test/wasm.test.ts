@@ -163,6 +163,24 @@ test.serial('NHWC convolutions (WASM im2col, depthwise kernel) match the referen
   await setThreads(1);
 });
 
+test.serial('sum and mean over consecutive axes give the reference kernel\'s bits; other reductions are the reference', async (t) => {
+  const x = Float32Array.from({ length: 2 * 5 * 3 * 7 }, () => rand() * 100);
+  const cases: Array<{ op: 'sum' | 'mean' | 'max'; axis?: number[]; keepDims?: boolean }> = [
+    { op: 'mean', axis: [1, 2] }, { op: 'mean', axis: [1, 2], keepDims: true }, { op: 'sum', axis: [3] }, { op: 'sum', axis: [0] },
+    { op: 'sum' }, { op: 'mean', axis: [0, 2] }, { op: 'max', axis: [1, 2] },
+  ];
+  for (const c of cases) {
+    const run = async (backend: string) => {
+      await ii.setBackend(backend);
+      const out = ii[c.op](ii.tensor(x, [2, 5, 3, 7]), { axis: c.axis, keepDims: c.keepDims });
+      const result = { shape: out.shape, data: Array.from(await out.data()) };
+      out.dispose();
+      return result;
+    };
+    t.deepEqual(await run('wasm'), await run('cpu'), JSON.stringify(c));
+  }
+});
+
 test.serial('a linear weight stored packed (in place or not) still reads back, and serves other ops and shapes', async (t) => {
   await ii.setBackend('wasm');
   for (const [outF, inF] of [[32, 24], [40, 24], [5, 3]] as const) {

@@ -6,13 +6,15 @@ import { dcnv3Config } from './dcnv3.js';
 import { layerNormConfig } from './layer_norm.js';
 import { linearConfig } from './linear.js';
 import { matMulConfig } from './mat_mul.js';
+import { reduceConfig } from './reduce.js';
 import { softmaxConfig } from './softmax.js';
 import { transposeConfig } from './transpose.js';
 import { unaryConfig } from './unary.js';
 
 /** Kernels this backend computes its own way. */
 export const fastKernels: ReadonlyArray<KernelConfig<KernelName>> = [
-  binaryConfig, conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, softmaxConfig, transposeConfig, unaryConfig,
+  binaryConfig, conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, reduceConfig, softmaxConfig, transposeConfig,
+  unaryConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;
 
 /**
