@@ -181,6 +181,27 @@ test.serial('sum and mean over consecutive axes give the reference kernel\'s bit
   }
 });
 
+test.serial('transposes (WASM gather over merged axes) match the reference: float32 and int32, size-1 axes, five axes', async (t) => {
+  const cases: Array<[number[], number[]]> = [
+    [[2, 3, 4, 5], [0, 2, 3, 1]], [[2, 3, 4, 5], [3, 1, 0, 2]], [[1, 3, 1, 7], [3, 2, 1, 0]], [[6], [0]],
+    [[2, 3, 2, 3, 2], [4, 0, 3, 1, 2]], [[0, 3], [1, 0]],
+  ];
+  for (const [shape, perm] of cases) {
+    for (const dtype of ['float32', 'int32'] as const) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = dtype === 'float32' ? Float32Array.from({ length: size }, rand) : Int32Array.from({ length: size }, (_, i) => i * 7 - 50);
+      const run = async (backend: string) => {
+        await ii.setBackend(backend);
+        const out = ii.transpose(ii.tensor(values, shape), perm);
+        const result = { shape: out.shape, data: Array.from(await out.data()) };
+        out.dispose();
+        return result;
+      };
+      t.deepEqual(await run('wasm'), await run('cpu'), `${dtype} [${shape}] perm [${perm}]`);
+    }
+  }
+});
+
 test.serial('a linear weight stored packed (in place or not) still reads back, and serves other ops and shapes', async (t) => {
   await ii.setBackend('wasm');
   for (const [outF, inF] of [[32, 24], [40, 24], [5, 3]] as const) {

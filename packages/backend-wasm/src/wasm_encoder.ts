@@ -46,6 +46,7 @@ export const op = {
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
   f32x4Sub: [0xfd, ...uleb(0xe5)],
   i32Load: (offset = 0) => [0x28, 0x02, ...uleb(offset)],
+  i32Store: (offset = 0) => [0x36, 0x02, ...uleb(offset)],
   v128Load: (offset = 0) => [0xfd, 0x00, 0x04, ...uleb(offset)],
   /** v128.load32_splat: one float32 from memory in all four lanes (a plain load on x64, no shuffle). */
   v128Load32Splat: (offset = 0) => [0xfd, 0x09, 0x02, ...uleb(offset)],
