@@ -2,7 +2,7 @@
 // matrix, zeros where the window leaves the image. A window row inside the image is one run of kW·C floats, else runs
 // of C channels per tap; runs are copied 16 bytes at a time (then 4).
 // (In JavaScript, copying between views of the shared heap goes element by element: about 20× slower.)
-import { I32, encodeModule, op } from './wasm_encoder.js';
+import { I32, encodeModule, forLoop, op } from './wasm_encoder.js';
 
 // Parameters: input, columns (row of the first pixel done), first pixel (n·Ho·Wo + oy·Wo + ox), pixels, Ho, Wo, C,
 // H, W, kH, kW, stride y/x, padding top/left, dilation y/x.
@@ -15,10 +15,6 @@ const C4 = 29, LEN = 30, ROW4 = 31, WHOLE = 32;
 /** `while (cond) body`: cond leaves an i32 on the stack. */
 const whileLoop = (cond: number[], body: number[]) => [
   ...op.block, ...op.loop, ...cond, ...op.eqz, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end,
-];
-const count = (counter: number, limit: number, body: number[]) => [
-  ...op.i32(0), ...op.set(counter),
-  ...whileLoop([...op.get(counter), ...op.get(limit), ...op.ltU], [...body, ...op.get(counter), ...op.i32(1), ...op.add, ...op.set(counter)]),
 ];
 const addTo = (local: number, value: number[]) => [...op.get(local), ...value, ...op.add, ...op.set(local)];
 
@@ -59,7 +55,7 @@ const windowRow = [
   ...op.if,
   ...ixAt(op.i32(0)), ...source, ...op.get(ROW4), ...op.set(LEN), ...copyRun, ...addTo(DST, op.get(ROW4)),
   ...op.else,
-  ...op.get(C4), ...op.set(LEN), ...count(KX, KW, tap),
+  ...op.get(C4), ...op.set(LEN), ...forLoop(KX, KW, 1, tap),
   ...op.end,
 ];
 
@@ -67,7 +63,7 @@ const body = [
   ...op.get(C), ...op.i32(4), ...op.mul, ...op.set(C4),
   ...op.get(C4), ...op.get(KW), ...op.mul, ...op.set(ROW4),
   ...op.get(COLS), ...op.set(DST),
-  ...count(P, COUNT, [
+  ...forLoop(P, COUNT, 1, [
     ...op.get(P0), ...op.get(P), ...op.add, ...op.set(T),
     ...op.get(T), ...op.get(WO), ...op.remU, ...op.set(OX),
     ...op.get(T), ...op.get(WO), ...op.divU, ...op.set(T),
@@ -77,7 +73,7 @@ const body = [
     ...ixAt(op.i32(0)),
     ...op.get(DW), ...op.i32(1), ...op.eq, ...op.get(IX), ...op.get(KW), ...op.add, ...op.get(W), ...op.leU, ...op.and,
     ...op.get(IX), ...op.get(W), ...op.ltU, ...op.and, ...op.set(WHOLE),
-    ...count(KY, KH, [
+    ...forLoop(KY, KH, 1, [
       ...op.get(OY), ...op.get(SH), ...op.mul, ...op.get(PT), ...op.sub, ...op.get(KY), ...op.get(DH), ...op.mul, ...op.add, ...op.set(IY),
       ...windowRow,
     ]),
