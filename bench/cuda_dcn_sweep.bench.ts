@@ -15,10 +15,7 @@ import type { DcnVariant, Ptr } from '@internimage/backend-cuda';
 import { writeResults } from './harness.js';
 
 /** Every kernel, in DcnArgs.variant order (a name missing from DcnVariant is a type error here). */
-const ALL_VARIANTS = [
-  'vec', 'simple', 'item', 'item256', 'item64', 'item-smem', 'pair', 'pair-smem', 'quad', 'item-h2', 'pair-h2',
-  'item-occ', 'item-ilp', 'quad-smem', 'tile', 'tile4', 'tile16', 'tile-h2', 'tile-occ', 'tile-so', 'tile-so-h2',
-] as const satisfies readonly DcnVariant[];
+const ALL_VARIANTS = ['auto', 'simple', 'vec', 'item', 'pair', 'quad'] as const satisfies readonly DcnVariant[];
 
 const { values: args } = parseArgs({
   options: {
@@ -81,7 +78,6 @@ const ALL_CASES: Case[] = [
   },
   { name: 'b3 9×17 D16 G5 p0 σ2', kind: 'check', offsetAmp: 6, g: geometry(3, 9, 17, 5, 16, { pad: 0, offsetScale: 2 }) },
   { name: 'b2 10² D32 G2 rc', kind: 'check', offsetAmp: 2, g: geometry(2, 10, 10, 2, 32, { removeCenter: true }) },
-  // Tall images: the tile variants copy only a band of rows, so these exercise their global-memory fallback.
   { name: 'b2 40×6 D16 G2 Δ±5', kind: 'check', offsetAmp: 5, g: geometry(2, 40, 6, 2, 16) },
   {
     name: 'b2 37×5 D8 G3 s2 d2 σ-1.5 rc', kind: 'check', offsetAmp: 1.5,
@@ -91,48 +87,18 @@ const ALL_CASES: Case[] = [
 ];
 const CASES = ALL_CASES.filter((c) => wantCases.includes(c.kind));
 
-/** The tile kernel's band (mirrors launchTile): rows a band, threads per item; null where it falls back. */
-function tilePlan(g: DCNv3Info, size: number, maxRows: number, soff: boolean): { rows: number; tpi: number } | null {
-  const bpp = g.groupChannels * size;
-  const tpi = bpp / 16;
-  if (bpp % 16 !== 0 || ![1, 2, 4, 8, 16].includes(tpi)) return null;
-  const aH = Math.floor(g.dilationH * (g.kernelH - 1) / 2), baseY = -g.padH + aH;
-  const ys = [0, 1, 2].flatMap((j) => [-1, 1].map((e) => (j * g.dilationH - aH + e) * Math.fround(g.offsetScale)));
-  const rowLo = Math.floor(Math.min(...ys)) + baseY, rowHi = Math.floor(Math.max(...ys)) + 1 + baseY;
-  const staged = (r: number) => Math.min((r - 1) * g.strideH + (rowHi - rowLo) + 1, g.inH);
-  const budget = 48 * 1024 - (soff ? (256 / tpi) * 3 * g.points * 4 : 0);
-  let rows = Math.min(maxRows, g.outH);
-  while (rows > 1 && staged(rows) * g.inW * bpp > budget) rows--;
-  return staged(rows) * g.inW * bpp > budget ? null : { rows, tpi };
-}
-
 /** What dcnv3.cu launches for a variant (mirrors launchFast's preconditions), for the table only. */
 function plan(variant: DcnVariant, g: DCNv3Info, half: boolean): string {
-  const asked: Partial<Record<DcnVariant, [number, number, string]>> = {
-    item: [1, 128, ''], item256: [1, 256, ''], item64: [1, 64, ''], 'item-smem': [1, 128, ' smem'], pair: [2, 256, ''],
-    'pair-smem': [2, 256, ' smem'], quad: [4, 256, ''], 'item-h2': [1, 128, half ? ' h2' : ''],
-    'pair-h2': [2, 256, half ? ' h2' : ''], 'item-occ': [1, 128, ' ≤64r'], 'item-ilp': [1, 128, ' ≤255r'],
-    'quad-smem': [4, 256, ' smem'],
-  };
-  const tiles: Partial<Record<DcnVariant, [number, string]>> = {
-    tile: [8, ''], tile4: [4, ''], tile16: [16, ''], 'tile-h2': [8, half ? ' h2' : ''], 'tile-occ': [8, ' ≤64r'],
-    'tile-so': [8, ' so'], 'tile-so-h2': [8, half ? ' so h2' : ' so'],
-  };
+  const asked: Partial<Record<DcnVariant, number>> = { auto: half ? 1 : 4, item: 1, pair: 2, quad: 4 };
   if (variant === 'simple') return 'scalar';
-  const a = asked[variant], tl = tiles[variant];
   const size = half ? 2 : 4, D = g.groupChannels;
   const vecPlan = () => `vec${D % (half ? 8 : 4) === 0 ? (half ? 8 : 4) : D % 2 === 0 ? 2 : 1}`;
-  if ((!a && !tl) || g.kernelH !== 3 || g.kernelW !== 3) return vecPlan();
-  if (tl) {
-    const t = tilePlan(g, size, tl[0], tl[1].includes('so'));
-    return t ? `band${t.rows} t${t.tpi}${tl[1]}` : vecPlan();
-  }
-  if (!a) return vecPlan();
-  let tpi = a[0];
+  let tpi = asked[variant];
+  if (tpi === undefined || g.kernelH !== 3 || g.kernelW !== 3) return vecPlan();
   while (D % tpi === 0 && (D / tpi) * size > 64) tpi *= 2;
   const bytes = (D / tpi) * size;
-  if (D % tpi !== 0 || tpi > a[1] || bytes % 16 !== 0 || ![16, 32, 64].includes(bytes)) return vecPlan();
-  return `t${tpi}×${bytes / 16}c${a[2]}`;
+  if (D % tpi !== 0 || tpi > 256 || bytes % 16 !== 0 || ![16, 32, 64].includes(bytes)) return vecPlan();
+  return `t${tpi}×${bytes / 16}c`;
 }
 
 /** Deterministic uniform numbers (mulberry32). */

@@ -1,12 +1,13 @@
 // The CUDA backend's own checks: the build script without nvcc, the loader's reason, the CLI on a machine without a
-// GPU, and (GPU machines only; skipped here with the loader's reason) float16 DCNv3 against the golden fixtures,
-// out-of-memory and launch errors as exceptions that name the op, and memory stability over many forward passes.
+// GPU, and (GPU machines only; skipped here with the loader's reason) every DCNv3 kernel in float32 and float16
+// against the golden fixtures, out-of-memory and launch errors as exceptions that name the op, and memory stability over many forward passes.
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as ii from '@internimage/core';
-import { CudaUnavailableError, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import '@internimage/backend-cpu';
+import { CudaUnavailableError, DCN_VARIANTS, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
 import { InternImage, configFromOfficial, readManifest } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { checkGraphReplay } from './harness/cuda_graph.js';
@@ -59,8 +60,9 @@ test('check-fixtures --backend cuda fails with the reason where CUDA is unavaila
 const coreCases = readManifest(fixturePath('internimage')).filter((c) => c.kind === 'dcnv3_core');
 const toHalf = (v: Float32Array) => Uint16Array.from(v, (x) => ii.float32ToFloat16(x));
 
-for (const variant of ['vec', 'simple'] as const) {
-  gpuTest(`float16 DCNv3 (${variant}) matches every dcnv3_core golden fixture within 1e-2`, async (t) => {
+for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
+  const tolerance = half ? 1e-2 : 1e-4;
+  gpuTest(`${half ? 'float16' : 'float32'} DCNv3 (${variant}) matches every dcnv3_core golden fixture within ${tolerance}`, async (t) => {
     const device = getCudaDevice();
     for (const c of coreCases) {
       const file = ii.readSafetensors(readFixtureBytes(`internimage/${c.file}`));
@@ -75,26 +77,120 @@ for (const variant of ['vec', 'simple'] as const) {
         dilationH: d, dilationW: d, group: Number(c.group), groupChannels: Number(c.group_channels),
         offsetScale: Number(c.offset_scale), removeCenter, points: k * k - (removeCenter ? 1 : 0), outShape: [n, outH, outW, ch],
       };
-      const bufs = ['input', 'offset', 'mask'].map((name) => toHalf(file.values(name).data as Float32Array));
+      const bufs = ['input', 'offset', 'mask'].map((name) => {
+        const v = file.values(name).data as Float32Array;
+        return half ? toHalf(v) : v;
+      });
       const ptrs = bufs.map((b) => {
         const ptr = device.alloc(Math.max(b.byteLength, 2), 'test');
         device.upload(ptr, b);
         return ptr;
       });
       const outCount = n * outH * outW * ch;
-      const out = device.alloc(outCount * 2, 'test');
+      const bytes = outCount * (half ? 2 : 4);
+      const out = device.alloc(bytes, 'test');
       try {
-        device.dcnv3('DCNv3', dcnLaunch(info, { value: ptrs[0]!, offset: ptrs[1]!, mask: ptrs[2]!, out }, true, variant));
-        const got = Float32Array.from(new Uint16Array(await device.download(out, outCount * 2)), (x) => ii.float16ToFloat32(x));
+        device.dcnv3('DCNv3', dcnLaunch(info, { value: ptrs[0]!, offset: ptrs[1]!, mask: ptrs[2]!, out }, half, variant));
+        const raw = await device.download(out, bytes);
+        const got = half ? Float32Array.from(new Uint16Array(raw), (x) => ii.float16ToFloat32(x)) : new Float32Array(raw);
         const expected = file.values('output').data;
         const err = ii.relativeL2Error(got, expected);
-        t.true(err <= 1e-2, `${c.file}: relative L2 ${err}`);
+        t.true(err <= tolerance, `${c.file}: relative L2 ${err}`);
       } finally {
         for (const ptr of [...ptrs, out]) device.free(ptr);
       }
     }
   });
 }
+
+// The tensor-core GEMM (INTERNIMAGE_CUDA_GEMM=tf32|3xtf32) against the cpu backend: edges of the 128×128 / 128×64
+// tiles and of the 32-wide k steps, bias and GELU, NHWC convolutions through im2col (3 channels: K padded to 28;
+// dilation; 1×1), a batched product with broadcasting, and operands the tensor-core path does not take (K % 4 != 0,
+// B not k-contiguous), which run the exact SIMT kernel instead.
+for (const [mode, tolerance] of [['tf32', 5e-3], ['3xtf32', 2e-6]] as const) {
+  gpuTest(`${mode} matmuls match the cpu backend within ${tolerance}`, async (t) => {
+    const device = getCudaDevice();
+    const random = (shape: number[], seed: number) => {
+      let s = seed;
+      const n = shape.reduce((a, b) => a * b, 1);
+      return { shape, data: Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1) };
+    };
+    const run = async (backend: 'cpu' | 'cuda', f: () => ii.Tensor) => {
+      await ii.setBackend(backend);
+      const y = f();
+      const data = (await y.data()) as Float32Array;
+      y.dispose();
+      return data;
+    };
+    const linears: Array<[number, number, number, boolean, 'none' | 'gelu']> = [
+      [1, 4, 8, false, 'none'], [131, 100, 72, true, 'none'], [300, 68, 130, true, 'gelu'], [257, 256, 64, true, 'none'],
+      [129, 32, 256, false, 'gelu'], [45, 19, 40, true, 'none'],
+    ];
+    const gemmBefore = device.settings.gemm;
+    try {
+      for (const [rows, inF, outF, withBias, activation] of linears) {
+        const x = random([rows, inF], rows), w = random([outF, inF], inF), b = random([outF], outF);
+        const f = () => ii.tidy(() => ii.linear(ii.tensor(x.data, x.shape), ii.tensor(w.data, w.shape),
+          withBias ? ii.tensor(b.data, b.shape) : undefined, { activation }));
+        const expected = await run('cpu', f);
+        device.settings.gemm = mode;
+        const got = await run('cuda', f);
+        device.settings.gemm = gemmBefore;
+        const err = ii.relativeL2Error(got, expected);
+        t.true(err <= tolerance, `linear ${rows}×${inF}→${outF} ${activation}: relative L2 ${err}`);
+      }
+      const convs: Array<[number[], number[], ii.Conv2DOptions]> = [
+        [[2, 9, 11, 3], [8, 3, 3, 3], { stride: 2, padding: 1 }],
+        [[1, 8, 8, 8], [12, 8, 3, 3], { padding: 2, dilation: 2 }],
+        [[2, 7, 5, 4], [5, 4, 1, 1], {}],
+      ];
+      for (const [xShape, wShape, options] of convs) {
+        const x = random(xShape, 3), w = random(wShape, 5), b = random([wShape[0]!], 11);
+        const f = () => ii.tidy(() => ii.conv2d(ii.tensor(x.data, x.shape), ii.tensor(w.data, w.shape),
+          { ...options, bias: ii.tensor(b.data, b.shape), dataFormat: 'NHWC' }));
+        const expected = await run('cpu', f);
+        device.settings.gemm = mode;
+        const got = await run('cuda', f);
+        device.settings.gemm = gemmBefore;
+        const err = ii.relativeL2Error(got, expected);
+        t.true(err <= tolerance, `conv2d NHWC x ${xShape} w ${wShape}: relative L2 ${err}`);
+      }
+      for (const transposeB of [true, false]) {
+        const a = random([3, 1, 70, 36], 7), bm = random(transposeB ? [1, 2, 90, 36] : [1, 2, 36, 90], 9);
+        const f = () => ii.tidy(() => ii.matMul(ii.tensor(a.data, a.shape), ii.tensor(bm.data, bm.shape), { transposeB }));
+        const expected = await run('cpu', f);
+        device.settings.gemm = mode;
+        const got = await run('cuda', f);
+        device.settings.gemm = gemmBefore;
+        const err = ii.relativeL2Error(got, expected);
+        t.true(err <= tolerance, `batched matMul transposeB=${transposeB}: relative L2 ${err}`);
+      }
+    } finally {
+      device.settings.gemm = gemmBefore;
+    }
+  });
+}
+
+gpuTest('layerNorm and softmax match the cpu backend at every row length path', async (t) => {
+  const values = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 4 + (i % 7) * 0.1);
+  const cases: Array<[string, number[], (x: ii.Tensor) => ii.Tensor]> = [];
+  for (const cols of [64, 100, 256, 1030]) {
+    cases.push([`layerNorm cols ${cols}`, [37, cols], (x) => ii.layerNorm(x, { eps: 1e-6 })]);
+  }
+  for (const length of [9, 16, 17, 70]) cases.push([`softmax length ${length}`, [53, length], (x) => ii.softmax(x, -1)]);
+  for (const [name, shape, op] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const outputs: Float32Array[] = [];
+    for (const backend of ['cpu', 'cuda']) {
+      await ii.setBackend(backend);
+      const y = ii.tidy(() => op(ii.tensor(values(n), shape)));
+      outputs.push((await y.data()) as Float32Array);
+      y.dispose();
+    }
+    const err = ii.relativeL2Error(outputs[1]!, outputs[0]!);
+    t.true(err <= 1e-6, `${name}: relative L2 ${err}`);
+  }
+});
 
 gpuTest('out of memory is a JS error naming the op, and leaves memory as it was', async (t) => {
   await ii.setBackend('cuda');

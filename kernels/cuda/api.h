@@ -67,6 +67,9 @@ struct GemmArgs {
 };
 cudaError_t gemm(const GemmArgs& g, cudaStream_t s);
 
+/** One-time kernel attributes (large dynamic shared memory), set before any launch or graph capture. */
+cudaError_t prepareKernels();
+
 /** Convolution geometry; strides of x and out per axis make NCHW and NHWC one case. Weight is OIHW. */
 struct ConvArgs {
   const float* x; const float* w; const float* bias; float* out;
@@ -91,8 +94,9 @@ struct DcnArgs {
   float offsetScale;
   int removeCenter;
   int half;
-  int variant;  // 0: vectorised, 1: simple (one thread per output scalar), 2–20: candidates under measurement
-                // (names in packages/backend-cuda/src/settings.ts, DCN_VARIANTS; npm run bench:cuda-dcn sweeps them)
+  int variant;  // 0 auto (fast kernel, threads per item by precision), 1 simple (one thread per output scalar),
+                // 2 vectorised, 3/4/5 fast kernel with 1/2/4 threads an item (names: DCN_VARIANTS in
+                // packages/backend-cuda/src/settings.ts; npm run bench:cuda-dcn compares them)
 };
 cudaError_t dcnv3(const DcnArgs& d, cudaStream_t s);
 

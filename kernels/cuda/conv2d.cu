@@ -1,6 +1,8 @@
 // 2-D convolution with an OIHW weight, any layout (strides per axis). Paths:
 //  - depthwise NHWC (groups == inC == outC): depthwise.cu;
-//  - groups == 1: implicit GEMM on the SIMT tile (M = N·Ho·Wo, N = outC, K = kH·kW·inC with ci fastest);
+//  - groups == 1: implicit GEMM on the SIMT tile (M = N·Ho·Wo, N = outC, K = kH·kW·inC with ci fastest); with a
+//    tensor-core matmul mode (gemmMode tf32/3xtf32) and NHWC input: explicit im2col into a stream-ordered scratch
+//    buffer (K padded to a multiple of 4 with zeros) and the tensor-core GEMM of gemm_tc.cu;
 //  - anything else, or variant 1: the direct kernel, one thread per output.
 #include "gemm_tile.cuh"
 
@@ -86,6 +88,78 @@ __global__ void __launch_bounds__(kThreads, 2) convGemmKernel(ConvArgs c, int64_
   sgemmTile<BM, TM>(a, b, st, K, (int64_t)blockIdx.x * BM, (int64_t)blockIdx.y * BM);
 }
 
+/** cols[m, k] for k < Kp (zero beyond K and outside the image), NHWC input; 4 channels a thread where inC % 4 == 0. */
+template <bool QUAD>
+__global__ void im2colNhwcKernel(ConvArgs c, float* __restrict__ cols, int64_t M, int Kp) {
+  const int per = QUAD ? 4 : 1, slots = Kp / per;
+  II_GRID_STRIDE(i, M * slots) {
+    const int kk = (int)(i % slots) * per;
+    const int64_t m = i / slots;
+    const int ox = (int)(m % c.outW);
+    const int64_t t = m / c.outW;
+    const int oy = (int)(t % c.outH);
+    const int64_t b = t / c.outH;
+    const int ci = kk % c.inC, kx = (kk / c.inC) % c.kW, ky = kk / (c.inC * c.kW);
+    const int iy = oy * c.strideH - c.padTop + ky * c.dilH, ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+    const bool inside = ky < c.kH && iy >= 0 && iy < c.inH && ix >= 0 && ix < c.inW;
+    const float* src = c.x + b * c.xsN + (int64_t)iy * c.xsH + (int64_t)ix * c.xsW + ci;
+    if (QUAD) {
+      *reinterpret_cast<float4*>(cols + m * Kp + kk) =
+          inside ? *reinterpret_cast<const float4*>(src) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    } else {
+      cols[m * Kp + kk] = inside ? *src : 0.0f;
+    }
+  }
+}
+
+/** wt[n, k] = w[n, ci, ky, kx] for k = (ky, kx, ci) < K, zero for K ≤ k < Kp. */
+__global__ void convWeightRowsKernel(ConvArgs c, float* __restrict__ wt, int K, int Kp) {
+  II_GRID_STRIDE(i, (int64_t)c.outC * Kp) {
+    const int k = (int)(i % Kp);
+    const int64_t n = i / Kp;
+    float v = 0.0f;
+    if (k < K) {
+      const int ci = k % c.inC, kx = (k / c.inC) % c.kW, ky = k / (c.inC * c.kW);
+      v = c.w[((n * c.inC + ci) * c.kH + ky) * c.kW + kx];
+    }
+    wt[i] = v;
+  }
+}
+
+/** groups == 1, NHWC input, tensor-core matmul mode: im2col + weight rows into scratch, then gemm(). */
+static cudaError_t convIm2colGemm(const ConvArgs& c, int64_t M, cudaStream_t s) {
+  const int K = c.inC * c.kH * c.kW, Kp = (K + 3) / 4 * 4;
+  float* cols = nullptr;
+  float* wt = nullptr;
+  cudaError_t e = cudaMallocAsync(reinterpret_cast<void**>(&cols), (size_t)M * Kp * sizeof(float), s);
+  if (e != cudaSuccess) return e;
+  e = cudaMallocAsync(reinterpret_cast<void**>(&wt), (size_t)c.outC * Kp * sizeof(float), s);
+  if (e == cudaSuccess) {
+    const bool quad = c.inC % 4 == 0 && c.xsW % 4 == 0 && c.xsH % 4 == 0 && c.xsN % 4 == 0 &&
+                      reinterpret_cast<uintptr_t>(c.x) % 16 == 0;
+    if (quad) im2colNhwcKernel<true><<<gridFor(M * (Kp / 4)), kThreads, 0, s>>>(c, cols, M, Kp);
+    else im2colNhwcKernel<false><<<gridFor(M * Kp), kThreads, 0, s>>>(c, cols, M, Kp);
+    convWeightRowsKernel<<<gridFor((int64_t)c.outC * Kp), kThreads, 0, s>>>(c, wt, K, Kp);
+    GemmArgs g{};
+    g.M = M; g.N = c.outC; g.K = Kp;
+    g.A = cols; g.sAm = Kp; g.sAk = 1;
+    g.B = wt; g.sBk = 1; g.sBn = Kp;
+    // Output row m = (image, pixel): pixel p of an image at p·osW (osH == Wo·osW, checked by the caller).
+    const bool packed = c.osN == (int64_t)c.outH * c.outW * c.osW;
+    g.C = c.out; g.cRows = packed ? M : (int64_t)c.outH * c.outW; g.sCb = packed ? 0 : c.osN;
+    g.sCm = c.osW; g.sCn = c.osC;
+    g.bias = c.bias; g.epilogue = kEpiNone;
+    g.batchWalk.rank = 0; g.batches = 1; g.sCbatch = 0;
+    g.mode = c.gemmMode;
+    e = cudaGetLastError();
+    if (e == cudaSuccess) e = gemm(g, s);
+    const cudaError_t f = cudaFreeAsync(wt, s);
+    if (e == cudaSuccess) e = f;
+  }
+  const cudaError_t f = cudaFreeAsync(cols, s);
+  return e != cudaSuccess ? e : f;
+}
+
 cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
   const int64_t M = (int64_t)c.batch * c.outH * c.outW;
   if (M == 0 || c.outC == 0) return cudaSuccess;
@@ -93,6 +167,7 @@ cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
   if (c.variant == 0 && nhwc && c.groups == c.inC && c.groups == c.outC) return depthwiseNhwc(c, s);
   // The pixel-as-row store needs osH == Wo·osW, true of both contiguous layouts.
   if (c.variant == 0 && c.groups == 1 && c.osH == (int64_t)c.outW * c.osW) {
+    if (c.gemmMode != kGemmSimt && c.xsC == 1) return convIm2colGemm(c, M, s);
     const int64_t K = (int64_t)c.inC * c.kH * c.kW;
     const int64_t N = c.outC;
     const int tile = chooseTile(M, N, 1);

@@ -1,5 +1,6 @@
 // Batched matrix product with broadcasting batch axes: the SIMT kernel (default, float32-exact) and, behind
-// GemmArgs.mode, the tensor-core kernels of gemm_tc.cu.
+// GemmArgs.mode, the tensor-core kernels of gemm_tc.cu where both operands allow 16-byte loads along k (the SIMT
+// kernel otherwise: exact, slower).
 #include "gemm_tile.cuh"
 
 namespace ii {
@@ -37,9 +38,11 @@ static void launchSimt(const GemmArgs& g, bool va, bool vb, cudaStream_t s) {
 
 cudaError_t gemm(const GemmArgs& g, cudaStream_t s) {
   if (g.M == 0 || g.N == 0 || g.batches == 0) return cudaSuccess;
-  if (g.mode != kGemmSimt) return gemmTensorCore(g, s);
   const bool va = vectorisable(g.A, g.sAm, g.sAk, g.K, g.batchWalk, true);
   const bool vb = vectorisable(g.B, g.sBn, g.sBk, g.K, g.batchWalk, false);
+  // The tensor-core kernel's tile offsets are 32-bit: 128 rows of the operands' row strides, and K.
+  const bool fits = g.K < (1LL << 30) && g.sAm < (1LL << 24) && g.sBn < (1LL << 24);
+  if (g.mode != kGemmSimt && va && vb && fits) return gemmTensorCore(g, s);
   switch (chooseTile(g.M, g.N, g.batches)) {
     case 128: launchSimt<128, 8>(g, va, vb, s); break;
     case 64: launchSimt<64, 4>(g, va, vb, s); break;

@@ -37,7 +37,28 @@ struct Store {
     if (m >= M || n >= N) return;
     if (bias) v += bias[n];
     if (epilogue == kEpiGelu) v = geluErf(v);
-    C[(m / cRows) * sCb + (m % cRows) * sCm + n * sCn] = v;
+    const int64_t image = m < cRows ? 0 : m / cRows;  // a 64-bit division only where m spans images
+    C[image * sCb + (m - image * cRows) * sCm + n * sCn] = v;
+  }
+  /** C(m, n) = v0 and C(m, n + 1) = v1, as one 8-byte store where they are adjacent and aligned. */
+  __device__ __forceinline__ void pair(int64_t m, int64_t n, float v0, float v1) const {
+    if (m >= M) return;
+    const int64_t image = m < cRows ? 0 : m / cRows;
+    float* p = C + image * sCb + (m - image * cRows) * sCm + n * sCn;
+    if (sCn != 1 || n + 1 >= N || (reinterpret_cast<uintptr_t>(p) & 7u) != 0) {
+      (*this)(m, n, v0);
+      (*this)(m, n + 1, v1);
+      return;
+    }
+    if (bias) {
+      v0 += bias[n];
+      v1 += bias[n + 1];
+    }
+    if (epilogue == kEpiGelu) {
+      v0 = geluErf(v0);
+      v1 = geluErf(v1);
+    }
+    *reinterpret_cast<float2*>(p) = make_float2(v0, v1);
   }
 };
 

@@ -1,4 +1,5 @@
-// LayerNorm over the last axis (one warp per row, two passes for an accurate variance) and inference BatchNorm.
+// LayerNorm over the last axis (one warp per row, two passes for an accurate variance; rows up to 1024 values held in
+// registers, so read once) and inference BatchNorm.
 #include "common.cuh"
 
 namespace ii {
@@ -35,10 +36,58 @@ __global__ void layerNormKernel(const float* __restrict__ x, const float* __rest
   }
 }
 
+/** layerNormKernel with the row in registers: PER values a lane (cols ≤ 32·PER), the same sums in the same order. */
+template <int PER>
+__global__ void layerNormRegKernel(const float* __restrict__ x, const float* __restrict__ weight,
+                                   const float* __restrict__ bias, float* __restrict__ out, int64_t rows, int cols,
+                                   float eps) {
+  const int lane = threadIdx.x % 32;
+  const int64_t warpsPerBlock = blockDim.x / 32;
+  const float invCols = 1.0f / static_cast<float>(cols);
+  for (int64_t r = blockIdx.x * warpsPerBlock + threadIdx.x / 32; r < rows; r += (int64_t)gridDim.x * warpsPerBlock) {
+    const float* p = x + r * cols;
+    float* q = out + r * cols;
+    float v[PER];
+    float sum = 0.0f;
+#pragma unroll
+    for (int i = 0; i < PER; ++i) {
+      const int k = lane + 32 * i;
+      v[i] = k < cols ? p[k] : 0.0f;
+      if (k < cols) sum += v[i];
+    }
+    const float mean = warpSum(sum) * invCols;
+    float sq = 0.0f;
+#pragma unroll
+    for (int i = 0; i < PER; ++i) {
+      if (lane + 32 * i < cols) {
+        const float d = v[i] - mean;
+        sq += d * d;
+      }
+    }
+    const float inv = rsqrtf(warpSum(sq) * invCols + eps);
+#pragma unroll
+    for (int i = 0; i < PER; ++i) {
+      const int k = lane + 32 * i;
+      if (k >= cols) continue;
+      float y = (v[i] - mean) * inv;
+      if (weight) y *= weight[k];
+      if (bias) y += bias[k];
+      q[k] = y;
+    }
+  }
+}
+
 cudaError_t layerNorm(const float* x, const float* weight, const float* bias, float* out, int64_t rows, int64_t cols,
                       float eps, cudaStream_t s) {
   if (rows == 0 || cols == 0) return cudaSuccess;
-  layerNormKernel<<<gridFor(rows * 32), kThreads, 0, s>>>(x, weight, bias, out, rows, cols, eps);
+  const unsigned grid = gridFor(rows * 32);
+  const int c = static_cast<int>(cols);
+  if (cols <= 64) layerNormRegKernel<2><<<grid, kThreads, 0, s>>>(x, weight, bias, out, rows, c, eps);
+  else if (cols <= 128) layerNormRegKernel<4><<<grid, kThreads, 0, s>>>(x, weight, bias, out, rows, c, eps);
+  else if (cols <= 256) layerNormRegKernel<8><<<grid, kThreads, 0, s>>>(x, weight, bias, out, rows, c, eps);
+  else if (cols <= 512) layerNormRegKernel<16><<<grid, kThreads, 0, s>>>(x, weight, bias, out, rows, c, eps);
+  else if (cols <= 1024) layerNormRegKernel<32><<<grid, kThreads, 0, s>>>(x, weight, bias, out, rows, c, eps);
+  else layerNormKernel<<<grid, kThreads, 0, s>>>(x, weight, bias, out, rows, cols, eps);
   return cudaGetLastError();
 }
 

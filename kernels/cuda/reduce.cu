@@ -135,10 +135,40 @@ __global__ void softmaxWarpKernel(const float* __restrict__ x, float* __restrict
   }
 }
 
+/** One thread per contiguous line (inner == 1) of at most kShortLine values, held in registers: one read, one write. */
+constexpr int kShortLine = 16;
+__global__ void softmaxShortKernel(const float* __restrict__ x, float* __restrict__ out, int64_t lines, int length) {
+  II_GRID_STRIDE(line, lines) {
+    const float* p = x + line * length;
+    float* q = out + line * length;
+    float v[kShortLine];
+    float m = -INFINITY;
+#pragma unroll
+    for (int k = 0; k < kShortLine; ++k) {
+      if (k < length) {
+        v[k] = p[k];
+        m = fmaxf(m, v[k]);
+      }
+    }
+    float sum = 0.0f;
+#pragma unroll
+    for (int k = 0; k < kShortLine; ++k) {
+      if (k < length) {
+        v[k] = expf(v[k] - m);
+        sum += v[k];
+      }
+    }
+    const float inv = 1.0f / sum;
+#pragma unroll
+    for (int k = 0; k < kShortLine; ++k) if (k < length) q[k] = v[k] * inv;
+  }
+}
+
 cudaError_t softmax(const float* x, float* out, int64_t outer, int64_t length, int64_t inner, cudaStream_t s) {
   const int64_t lines = outer * inner;
   if (lines == 0 || length == 0) return cudaSuccess;
   if (inner == 1 && length >= 64) softmaxWarpKernel<<<gridFor(lines * 32), kThreads, 0, s>>>(x, out, lines, length);
+  else if (inner == 1 && length <= kShortLine) softmaxShortKernel<<<gridFor(lines), kThreads, 0, s>>>(x, out, lines, (int)length);
   else softmaxLineKernel<<<gridFor(lines), kThreads, 0, s>>>(x, out, outer, length, inner);
   return cudaGetLastError();
 }

@@ -27,10 +27,10 @@ stamp "unpacked; node $(node --version)"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
 cuda_checks() {
-  bash packages/backend-cuda/scripts/gpu-check.sh smoke tests fixtures
+  timeout 270 bash packages/backend-cuda/scripts/gpu-check.sh smoke tests fixtures
 }
 gpujs_checks() {
-  INTERNIMAGE_TEST_BACKENDS=cpu,gpujs-webgpu timeout 300 node scripts/run-tests.mjs \
+  INTERNIMAGE_TEST_BACKENDS=cpu,gpujs-webgpu timeout 270 node scripts/run-tests.mjs \
     test/op_cases.test.ts test/dcnv3.test.ts test/model.test.ts test/mnist.test.ts test/gpujs.test.ts
 }
 pids=()
@@ -41,16 +41,16 @@ stamp "phase A done"
 for f in "$OUT"/cuda-checks.log "$OUT"/gpujs-checks.log; do [ -f "$f" ] && { echo "== $f"; grep -E '^(FAIL|not ok|ava:|smoke:|[a-z]+: (ok|FAILED))|passed, ' "$f" | head -40; }; done
 
 if has bench-cuda; then
-  timeout 200 node --import=tsx --conditions=source bench/cuda.bench.ts > "$OUT/cuda-bench.log" 2>&1
+  timeout 150 node --import=tsx --conditions=source bench/cuda.bench.ts > "$OUT/cuda-bench.log" 2>&1
   stamp "cuda bench exit $?"; tail -60 "$OUT/cuda-bench.log"
 fi
 if has bench-cuda-dcn; then
-  timeout 120 node --import=tsx --conditions=source bench/cuda_dcn_sweep.bench.ts > "$OUT/cuda-dcn-sweep.log" 2>&1
+  timeout 100 node --import=tsx --conditions=source bench/cuda_dcn_sweep.bench.ts > "$OUT/cuda-dcn-sweep.log" 2>&1
   stamp "cuda dcn sweep exit $?"; tail -40 "$OUT/cuda-dcn-sweep.log"
 fi
 if has bench-gpujs; then
   for b in 1 64; do
-    timeout 150 node --import=tsx --conditions=source bench/gpujs.bench.ts --backend gpujs-webgpu --no-ops --batch $b --min-samples $([ $b = 1 ] && echo 5 || echo 2) \
+    timeout 90 node --import=tsx --conditions=source bench/gpujs.bench.ts --backend gpujs-webgpu --no-ops --batch $b --min-samples $([ $b = 1 ] && echo 5 || echo 2) \
       > "$OUT/gpujs-bench-b$b.tmp" 2>&1
     stamp "gpujs bench b$b exit $?"; tail -12 "$OUT/gpujs-bench-b$b.tmp"
     cat "$OUT/gpujs-bench-b$b.tmp" >> "$OUT/gpujs-bench.log"; rm "$OUT/gpujs-bench-b$b.tmp"

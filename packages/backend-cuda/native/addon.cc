@@ -121,6 +121,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     check(env, cudaDeviceGetDefaultMemPool(&pool, 0), "cudaDeviceGetDefaultMemPool");
     uint64_t keep = UINT64_MAX;  // freed blocks stay in the pool: per-op allocation is then cheap
     check(env, cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep), "cudaMemPoolSetAttribute");
+    check(env, ii::prepareKernels(), "prepareKernels");
     gReady = true;
   }
   cudaDeviceProp p;
