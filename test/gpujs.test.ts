@@ -139,7 +139,7 @@ for (const mode of RUN_MODES) {
     await backend.settle();
     t.deepEqual(ii.memory(), memory);
     t.is(backend.handles, handles, 'buffers/arrays held by the backend');
-    t.is(backend.deviceObjects, device, 'buffers alive on the device');
+    t.is(backend.deviceObjects, device, 'device buffers in use (pooled ones excluded)');
     t.log(`${mode}: ${handles} handles, ${device} device buffers, ${backend.compiledKernels} compiled kernels`);
     x.dispose();
     model.dispose();

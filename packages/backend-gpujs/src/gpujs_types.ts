@@ -30,7 +30,7 @@ export interface GpuBuffer {
 }
 
 export interface GpuDevice {
-  createBuffer(d: { size: number; usage: number }): GpuBuffer;
+  createBuffer(d: { size: number; usage: number; mappedAtCreation?: boolean }): GpuBuffer;
   createCommandEncoder(): {
     copyBufferToBuffer(src: GpuBuffer, so: number, dst: GpuBuffer, dof: number, size: number): void;
     finish(): unknown;

@@ -16,31 +16,79 @@ const MAP_READ = 0x0001;
 /** WebGPU storages alive: the shared device and Dawn's navigator go when the last one is disposed. */
 let openStorages = 0;
 
-/** Counts the device's live buffers by wrapping createBuffer / destroy once per device. */
-const liveBuffers = new WeakMap<GpuDevice, { count: number }>();
+/** Bytes of freed buffers a device keeps for reuse; beyond it a freed buffer is destroyed. */
+const POOL_BYTES = 256 * 1024 * 1024;
 
-function countBuffers(device: GpuDevice): { count: number } {
-  let counter = liveBuffers.get(device);
-  if (counter) return counter;
-  const live = (counter = { count: 0 });
-  liveBuffers.set(device, live);
+interface BufferPool {
+  /** Buffers handed out and not yet freed (pooled ones excluded). */
+  inUse: number;
+  /** Destroys every pooled buffer. */
+  drain(): void;
+}
+
+/** Buffer pools by device: installed once per device by wrapping createBuffer and each buffer's destroy. */
+const pools = new WeakMap<GpuDevice, BufferPool>();
+
+/**
+ * Wraps the device's createBuffer so that a destroyed storage buffer (every tensor's, and gpu.js's kernel outputs)
+ * goes to a pool keyed by usage and size, and a later request of the same kind reuses it. Each kernel launch would
+ * otherwise create its output buffer, which Dawn also zero-fills on first use; at batch 1 those costs are a large
+ * share of a launch. Contents of a reused buffer are stale, which is safe here: every kernel writes its whole
+ * output and every upload its whole buffer. Queue order keeps earlier reads of a buffer before later writes.
+ */
+function poolBuffers(device: GpuDevice): BufferPool {
+  const existing = pools.get(device);
+  if (existing) return existing;
+  const free = new Map<string, GpuBuffer[]>();
+  let pooledBytes = 0;
   const create = device.createBuffer.bind(device);
+  const pool: BufferPool = {
+    inUse: 0,
+    drain() {
+      for (const list of free.values()) for (const buffer of list.splice(0)) (buffer as PooledBuffer).release();
+      pooledBytes = 0;
+    },
+  };
   device.createBuffer = (descriptor) => {
-    const buffer = create(descriptor);
-    live.count++;
+    const poolable = (descriptor.usage & MAP_READ) === 0 && !descriptor.mappedAtCreation;
+    const key = `${descriptor.usage}:${descriptor.size}`;
+    const reused = poolable ? free.get(key)?.pop() : undefined;
+    pool.inUse++;
+    if (reused) {
+      pooledBytes -= descriptor.size;
+      (reused as PooledBuffer).pooled = false;
+      return reused;
+    }
+    const buffer = create(descriptor) as PooledBuffer;
     const destroy = buffer.destroy.bind(buffer);
     let destroyed = false;
-    buffer.destroy = () => {
+    buffer.pooled = false;
+    buffer.release = () => {
       if (!destroyed) {
         destroyed = true;
-        live.count--;
+        destroy();
       }
-      destroy();
+    };
+    buffer.destroy = () => {
+      if (destroyed || buffer.pooled) return;
+      pool.inUse--;
+      if (poolable && pooledBytes + descriptor.size <= POOL_BYTES) {
+        buffer.pooled = true;
+        pooledBytes += descriptor.size;
+        let list = free.get(key);
+        if (!list) free.set(key, (list = []));
+        list.push(buffer);
+      } else {
+        buffer.release();
+      }
     };
     return buffer;
   };
-  return live;
+  pools.set(device, pool);
+  return pool;
 }
+
+type PooledBuffer = GpuBuffer & { pooled: boolean; release(): void };
 
 /**
  * webgpu mode: a handle is gpu.js's WebGPUBufferResult over a storage buffer. Tensors written by the backend are
@@ -51,12 +99,12 @@ export class WebGPUStorage implements Storage<WebGPUBufferResult> {
   readonly maxElements: number;
   private readonly gpu: GPUInstance;
   private readonly device: GpuDevice;
-  private readonly buffers: { count: number };
+  private readonly buffers: BufferPool;
 
   constructor(private readonly context: WebGPUContextObject) {
     this.gpu = new gpujs.GPU({ mode: 'webgpu' });
     this.device = context.device;
-    this.buffers = countBuffers(this.device);
+    this.buffers = poolBuffers(this.device);
     const { maxStorageBufferBindingSize, maxBufferSize } = this.device.limits;
     this.maxElements = Math.min(MAX_INDEXABLE, Math.floor(Math.min(maxStorageBufferBindingSize, maxBufferSize) / 4));
     openStorages++;
@@ -116,12 +164,13 @@ export class WebGPUStorage implements Storage<WebGPUBufferResult> {
   }
 
   deviceObjects(): number {
-    return this.buffers.count;
+    return this.buffers.inUse;
   }
 
   dispose(): void {
     this.gpu.destroy();
     if (--openStorages === 0) {
+      this.buffers.drain();
       void gpujs.WebGPUContext.destroy();
       uninstallDawn();
     }
