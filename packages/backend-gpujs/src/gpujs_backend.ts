@@ -146,7 +146,7 @@ export class GpujsBackend implements Backend {
     return this.liveHandles;
   }
 
-  /** Buffers or textures alive on the device itself (webgpu, headlessgl), counted at the device. */
+  /** Buffers or textures in use on the device itself (webgpu, headlessgl), counted at the device. */
   get deviceObjects(): number {
     return this.storage.deviceObjects();
   }

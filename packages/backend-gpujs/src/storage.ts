@@ -18,7 +18,10 @@ export interface Storage<H> {
   compile(source: string, size: number): GpujsKernel;
   /** Runs a compiled kernel; a promise while the kernel still builds (webgpu builds asynchronously). */
   launch(kernel: GpujsKernel, args: readonly H[]): H | Promise<H>;
-  /** Device buffers or textures alive right now, counted at the device (0 where there is no device). */
+  /**
+   * Device buffers or textures in use right now, counted at the device (webgpu: pooled free buffers excluded; 0 where
+   * there is no device).
+   */
   deviceObjects(): number;
   /** Largest number of float32 elements one buffer may hold in this mode. */
   readonly maxElements: number;
