@@ -192,6 +192,17 @@ gpuTest('layerNorm and softmax match the cpu backend at every row length path', 
   }
 });
 
+gpuTest('CudaGraph replays equal the eager pass with TF32 matmuls (convolution scratch allocated inside the graph)', async (t) => {
+  const device = getCudaDevice();
+  const gemmBefore = device.settings.gemm;
+  device.settings.gemm = 'tf32';
+  try {
+    await checkGraphReplay(t, 'cuda');
+  } finally {
+    device.settings.gemm = gemmBefore;
+  }
+});
+
 gpuTest('out of memory is a JS error naming the op, and leaves memory as it was', async (t) => {
   await ii.setBackend('cuda');
   const before = ii.memory();

@@ -19,6 +19,15 @@ inline unsigned gridFor(int64_t n, int threads = kThreads) {
 #define II_GRID_STRIDE(i, n) \
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < (n); i += (int64_t)gridDim.x * blockDim.x)
 
+/** Calls f(row) for each of `rows` rows, one warp a row, over a grid-stride loop (every lane of the warp calls). */
+template <class F>
+__device__ __forceinline__ void forEachWarpRow(int64_t rows, F f) {
+  const int64_t warpsPerBlock = blockDim.x / 32;
+  for (int64_t r = blockIdx.x * warpsPerBlock + threadIdx.x / 32; r < rows; r += (int64_t)gridDim.x * warpsPerBlock) {
+    f(r);
+  }
+}
+
 /** Offsets of row-major index i of w.shape along stride sets a and b. */
 __device__ __forceinline__ void walkOffsets(const Walk& w, int64_t i, int64_t& oa, int64_t& ob) {
   oa = 0;

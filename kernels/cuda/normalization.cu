@@ -13,9 +13,8 @@ __global__ void layerNormKernel(const float* __restrict__ x, const float* __rest
                                 const float* __restrict__ bias, float* __restrict__ out, int64_t rows, int64_t cols,
                                 float eps) {
   const int lane = threadIdx.x % 32;
-  const int64_t warpsPerBlock = blockDim.x / 32;
   const float invCols = 1.0f / static_cast<float>(cols);
-  for (int64_t r = blockIdx.x * warpsPerBlock + threadIdx.x / 32; r < rows; r += (int64_t)gridDim.x * warpsPerBlock) {
+  forEachWarpRow(rows, [&](int64_t r) {
     const float* p = x + r * cols;
     float* q = out + r * cols;
     float sum = 0.0f;
@@ -33,7 +32,7 @@ __global__ void layerNormKernel(const float* __restrict__ x, const float* __rest
       if (bias) v += bias[k];
       q[k] = v;
     }
-  }
+  });
 }
 
 /** layerNormKernel with the row in registers: PER values a lane (cols ≤ 32·PER), the same sums in the same order. */
@@ -42,9 +41,8 @@ __global__ void layerNormRegKernel(const float* __restrict__ x, const float* __r
                                    const float* __restrict__ bias, float* __restrict__ out, int64_t rows, int cols,
                                    float eps) {
   const int lane = threadIdx.x % 32;
-  const int64_t warpsPerBlock = blockDim.x / 32;
   const float invCols = 1.0f / static_cast<float>(cols);
-  for (int64_t r = blockIdx.x * warpsPerBlock + threadIdx.x / 32; r < rows; r += (int64_t)gridDim.x * warpsPerBlock) {
+  forEachWarpRow(rows, [&](int64_t r) {
     const float* p = x + r * cols;
     float* q = out + r * cols;
     float v[PER];
@@ -74,7 +72,7 @@ __global__ void layerNormRegKernel(const float* __restrict__ x, const float* __r
       if (bias) y += bias[k];
       q[k] = y;
     }
-  }
+  });
 }
 
 cudaError_t layerNorm(const float* x, const float* weight, const float* bias, float* out, int64_t rows, int64_t cols,

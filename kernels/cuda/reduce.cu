@@ -120,8 +120,7 @@ __global__ void softmaxLineKernel(const float* __restrict__ x, float* __restrict
 /** One warp per contiguous line (inner == 1) for long lines. */
 __global__ void softmaxWarpKernel(const float* __restrict__ x, float* __restrict__ out, int64_t lines, int64_t length) {
   const int lane = threadIdx.x % 32;
-  const int64_t warpsPerBlock = blockDim.x / 32;
-  for (int64_t line = blockIdx.x * warpsPerBlock + threadIdx.x / 32; line < lines; line += (int64_t)gridDim.x * warpsPerBlock) {
+  forEachWarpRow(lines, [&](int64_t line) {
     const float* p = x + line * length;
     float* q = out + line * length;
     float m = -INFINITY;
@@ -132,7 +131,7 @@ __global__ void softmaxWarpKernel(const float* __restrict__ x, float* __restrict
     for (int d = 16; d > 0; d >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, d);
     const float inv = 1.0f / sum;
     for (int64_t k = lane; k < length; k += 32) q[k] = expf(p[k] - m) * inv;
-  }
+  });
 }
 
 /** One thread per contiguous line (inner == 1) of at most kShortLine values, held in registers: one read, one write. */
