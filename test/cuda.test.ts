@@ -115,58 +115,48 @@ for (const [mode, tolerance] of [['tf32', 5e-3], ['3xtf32', 2e-6]] as const) {
       const n = shape.reduce((a, b) => a * b, 1);
       return { shape, data: Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1) };
     };
+    const gemmBefore = device.settings.gemm;
     const run = async (backend: 'cpu' | 'cuda', f: () => ii.Tensor) => {
       await ii.setBackend(backend);
-      const y = f();
-      const data = (await y.data()) as Float32Array;
-      y.dispose();
-      return data;
+      device.settings.gemm = backend === 'cuda' ? mode : gemmBefore;
+      try {
+        const y = f();
+        const data = (await y.data()) as Float32Array;
+        y.dispose();
+        return data;
+      } finally {
+        device.settings.gemm = gemmBefore;
+      }
+    };
+    /** f on cpu and on cuda in this mode: their relative L2 distance is within the tolerance. */
+    const compare = async (name: string, f: () => ii.Tensor) => {
+      const expected = await run('cpu', f);
+      const err = ii.relativeL2Error(await run('cuda', f), expected);
+      t.true(err <= tolerance, `${name}: relative L2 ${err}`);
     };
     const linears: Array<[number, number, number, boolean, 'none' | 'gelu']> = [
       [1, 4, 8, false, 'none'], [131, 100, 72, true, 'none'], [300, 68, 130, true, 'gelu'], [257, 256, 64, true, 'none'],
       [129, 32, 256, false, 'gelu'], [45, 19, 40, true, 'none'],
     ];
-    const gemmBefore = device.settings.gemm;
-    try {
-      for (const [rows, inF, outF, withBias, activation] of linears) {
-        const x = random([rows, inF], rows), w = random([outF, inF], inF), b = random([outF], outF);
-        const f = () => ii.tidy(() => ii.linear(ii.tensor(x.data, x.shape), ii.tensor(w.data, w.shape),
-          withBias ? ii.tensor(b.data, b.shape) : undefined, { activation }));
-        const expected = await run('cpu', f);
-        device.settings.gemm = mode;
-        const got = await run('cuda', f);
-        device.settings.gemm = gemmBefore;
-        const err = ii.relativeL2Error(got, expected);
-        t.true(err <= tolerance, `linear ${rows}×${inF}→${outF} ${activation}: relative L2 ${err}`);
-      }
-      const convs: Array<[number[], number[], ii.Conv2DOptions]> = [
-        [[2, 9, 11, 3], [8, 3, 3, 3], { stride: 2, padding: 1 }],
-        [[1, 8, 8, 8], [12, 8, 3, 3], { padding: 2, dilation: 2 }],
-        [[2, 7, 5, 4], [5, 4, 1, 1], {}],
-      ];
-      for (const [xShape, wShape, options] of convs) {
-        const x = random(xShape, 3), w = random(wShape, 5), b = random([wShape[0]!], 11);
-        const f = () => ii.tidy(() => ii.conv2d(ii.tensor(x.data, x.shape), ii.tensor(w.data, w.shape),
-          { ...options, bias: ii.tensor(b.data, b.shape), dataFormat: 'NHWC' }));
-        const expected = await run('cpu', f);
-        device.settings.gemm = mode;
-        const got = await run('cuda', f);
-        device.settings.gemm = gemmBefore;
-        const err = ii.relativeL2Error(got, expected);
-        t.true(err <= tolerance, `conv2d NHWC x ${xShape} w ${wShape}: relative L2 ${err}`);
-      }
-      for (const transposeB of [true, false]) {
-        const a = random([3, 1, 70, 36], 7), bm = random(transposeB ? [1, 2, 90, 36] : [1, 2, 36, 90], 9);
-        const f = () => ii.tidy(() => ii.matMul(ii.tensor(a.data, a.shape), ii.tensor(bm.data, bm.shape), { transposeB }));
-        const expected = await run('cpu', f);
-        device.settings.gemm = mode;
-        const got = await run('cuda', f);
-        device.settings.gemm = gemmBefore;
-        const err = ii.relativeL2Error(got, expected);
-        t.true(err <= tolerance, `batched matMul transposeB=${transposeB}: relative L2 ${err}`);
-      }
-    } finally {
-      device.settings.gemm = gemmBefore;
+    for (const [rows, inF, outF, withBias, activation] of linears) {
+      const x = random([rows, inF], rows), w = random([outF, inF], inF), b = random([outF], outF);
+      await compare(`linear ${rows}×${inF}→${outF} ${activation}`, () => ii.tidy(() => ii.linear(ii.tensor(x.data, x.shape),
+        ii.tensor(w.data, w.shape), withBias ? ii.tensor(b.data, b.shape) : undefined, { activation })));
+    }
+    const convs: Array<[number[], number[], ii.Conv2DOptions]> = [
+      [[2, 9, 11, 3], [8, 3, 3, 3], { stride: 2, padding: 1 }],
+      [[1, 8, 8, 8], [12, 8, 3, 3], { padding: 2, dilation: 2 }],
+      [[2, 7, 5, 4], [5, 4, 1, 1], {}],
+    ];
+    for (const [xShape, wShape, options] of convs) {
+      const x = random(xShape, 3), w = random(wShape, 5), b = random([wShape[0]!], 11);
+      await compare(`conv2d NHWC x ${xShape} w ${wShape}`, () => ii.tidy(() => ii.conv2d(ii.tensor(x.data, x.shape),
+        ii.tensor(w.data, w.shape), { ...options, bias: ii.tensor(b.data, b.shape), dataFormat: 'NHWC' })));
+    }
+    for (const transposeB of [true, false]) {
+      const a = random([3, 1, 70, 36], 7), bm = random(transposeB ? [1, 2, 90, 36] : [1, 2, 36, 90], 9);
+      await compare(`batched matMul transposeB=${transposeB}`,
+        () => ii.tidy(() => ii.matMul(ii.tensor(a.data, a.shape), ii.tensor(bm.data, bm.shape), { transposeB })));
     }
   });
 }

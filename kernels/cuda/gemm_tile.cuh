@@ -33,32 +33,28 @@ struct Store {
   int64_t M, N, cRows, sCb, sCm, sCn;
   const float* bias;
   int epilogue;
-  __device__ __forceinline__ void operator()(int64_t m, int64_t n, float v) const {
-    if (m >= M || n >= N) return;
-    if (bias) v += bias[n];
-    if (epilogue == kEpiGelu) v = geluErf(v);
+  __device__ __forceinline__ float* at(int64_t m, int64_t n) const {
     const int64_t image = m < cRows ? 0 : m / cRows;  // a 64-bit division only where m spans images
-    C[image * sCb + (m - image * cRows) * sCm + n * sCn] = v;
+    return C + image * sCb + (m - image * cRows) * sCm + n * sCn;
+  }
+  /** The epilogue: bias, then the activation. */
+  __device__ __forceinline__ float finish(float v, int64_t n) const {
+    if (bias) v += bias[n];
+    return epilogue == kEpiGelu ? geluErf(v) : v;
+  }
+  __device__ __forceinline__ void operator()(int64_t m, int64_t n, float v) const {
+    if (m < M && n < N) *at(m, n) = finish(v, n);
   }
   /** C(m, n) = v0 and C(m, n + 1) = v1, as one 8-byte store where they are adjacent and aligned. */
   __device__ __forceinline__ void pair(int64_t m, int64_t n, float v0, float v1) const {
     if (m >= M) return;
-    const int64_t image = m < cRows ? 0 : m / cRows;
-    float* p = C + image * sCb + (m - image * cRows) * sCm + n * sCn;
+    float* p = at(m, n);
     if (sCn != 1 || n + 1 >= N || (reinterpret_cast<uintptr_t>(p) & 7u) != 0) {
       (*this)(m, n, v0);
       (*this)(m, n + 1, v1);
       return;
     }
-    if (bias) {
-      v0 += bias[n];
-      v1 += bias[n + 1];
-    }
-    if (epilogue == kEpiGelu) {
-      v0 = geluErf(v0);
-      v1 = geluErf(v1);
-    }
-    *reinterpret_cast<float2*>(p) = make_float2(v0, v1);
+    *reinterpret_cast<float2*>(p) = make_float2(finish(v0, n), finish(v1, n + 1));
   }
 };
 
