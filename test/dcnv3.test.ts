@@ -1,5 +1,5 @@
 // The DCNv3 core operator against the official implementation's golden outputs (test/fixtures/internimage,
-// dcnv3_core_* cases) and the hand-checkable vectors of internimage-spec.md §7.1, on every backend.
+// dcnv3_core_* cases) and the hand-checkable vectors of docs/internimage.md, on every backend.
 import { dcnv3, dispose, readSafetensors, tensor } from '@internimage/core';
 import type { DCNv3Options } from '@internimage/core';
 import { mismatch } from './harness/compare.js';
@@ -41,7 +41,7 @@ await backendSuite('DCNv3 golden fixtures', coreCases.map((c) => ({
   },
 })));
 
-// §7.1: one 3×3 image, one channel, G=1, k=3, pad=1; expected values as printed in the spec (4 decimals).
+// One 3×3 image, one channel, G=1, k=3, pad=1; expected values as in docs/internimage.md (4 decimals).
 const IMAGE = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 const oneHot = (p: number) => Array.from({ length: 9 }, (_, i) => (i === p ? 1 : 0));
 const uniform = Array<number>(9).fill(1 / 9);

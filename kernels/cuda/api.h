@@ -87,7 +87,8 @@ struct PoolArgs {
 };
 cudaError_t avgPool2d(const PoolArgs& p, cudaStream_t s);
 
-/** DCNv3 core op (internimage-spec.md §2.3), NHWC. `half`: value/offset/mask/out are float16, math in float. */
+/** DCNv3 core op (docs/internimage.md#the-dcnv3-operator), NHWC.
+ *  `half`: value/offset/mask/out are float16, math in float. */
 struct DcnArgs {
   const void* value; const void* offset; const void* mask; void* out;
   int batch, inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilH, dilW, group, groupChannels, points;

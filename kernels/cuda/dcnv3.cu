@@ -1,10 +1,10 @@
-// DCNv3 core operator, NHWC (internimage-spec.md §2.3), float32 or float16 storage with float math.
+// DCNv3 core operator, NHWC (docs/internimage.md#the-dcnv3-operator), float32 or float16 storage with float math.
 //
 // Vectorised kernel: one "item" is one (n, ho, wo, g); a thread owns VEC consecutive channels of an item
 // (float4 / 8 halves per load). A block takes a contiguous run of items, stages their offsets and mask in shared
 // memory with coalesced loads (every channel thread of an item reuses them), and each item decodes its own
 // (n, ho, wo, g), so a block may span images and the result does not depend on the batch or shape.
-// Simple kernel (variant 1): one thread per output scalar, the spec's loop written out.
+// Simple kernel (variant 1): one thread per output scalar, the operator's loop written out.
 // Fast kernel (variants 0 auto, 3 item, 4 pair, 5 quad; see "Fast kernel" below): 3×3 kernels only; where its
 // preconditions do not hold (kernel size, channel alignment, 32-bit indexing, 16-byte aligned buffers) the vectorised
 // kernel (variant 2) runs instead.

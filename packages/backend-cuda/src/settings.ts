@@ -5,7 +5,7 @@
 //                                          an H200, `npm run bench:cuda-dcn`); item/pair/quad force 1/2/4 threads an
 //                                          item; vec is the vectorised kernel (also what the fast kernel falls back to
 //                                          for other kernel sizes or unaligned channels); simple is one thread per
-//                                          output scalar, the spec's loop written out
+//                                          output scalar, the operator's loop written out
 //   INTERNIMAGE_CUDA_GEMM=simt|tf32|3xtf32 Linear/MatMul: fp32 SIMT tiles (default, float32-exact), TF32 tensor
 //                                          cores (fast, ~1e-3 relative error), or 3xTF32 (tensor cores, ~fp32 accuracy)
 //   INTERNIMAGE_CUDA_CONV=auto|direct      Conv2D: implicit GEMM / depthwise kernels (default) or the direct kernel

@@ -36,7 +36,7 @@ function createInstance(dawn: DawnModule, options: string[]): ReturnType<DawnMod
 }
 let savedNavigator: { present: boolean; value: unknown } | null = null;
 
-/** Headless EGL needs these before Dawn loads (toolchain.md); the user's own settings win. */
+/** Headless EGL (Mesa, no display) needs these before Dawn loads; the user's own settings win. */
 function prepareEnvironment(): void {
   process.env.EGL_PLATFORM ??= 'surfaceless';
   if (!process.env.XDG_RUNTIME_DIR) {

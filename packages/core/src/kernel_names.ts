@@ -64,7 +64,10 @@ export interface Pool2DInfo extends Window2DInfo {
   countIncludePad: boolean;
 }
 
-/** DCNv3 core operator (internimage-spec.md §2.3). value `[N,H,W,G·D]`, offset `[N,Ho,Wo,G·P·2]`, mask `[N,Ho,Wo,G·P]`. */
+/**
+ * DCNv3 core operator (docs/internimage.md#the-dcnv3-operator).
+ * value `[N,H,W,G·D]`, offset `[N,Ho,Wo,G·P·2]`, mask `[N,Ho,Wo,G·P]`.
+ */
 export interface DCNv3Info {
   batch: number;
   inH: number;

@@ -1,4 +1,4 @@
-// InternImage architecture configs (internimage-spec.md §3) and their conversion from the official field names.
+// InternImage architecture configs (docs/internimage.md#variants) and their conversion from the official field names.
 import { ArgumentError } from '@internimage/core';
 
 export interface InternImageConfig {

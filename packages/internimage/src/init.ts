@@ -1,5 +1,5 @@
-// Seedable random initialisation following the official code (internimage-spec.md §2.6): the same distributions,
-// not the same numbers as PyTorch's generator.
+// Seedable random initialisation following the official code (docs/internimage.md#initialisation): the same
+// distributions, not the same numbers as PyTorch's generator.
 import type { Tensor } from '@internimage/core';
 import { dispose, fromTypedArray } from '@internimage/core';
 import type { ParamSpec } from './params.js';

@@ -67,7 +67,8 @@ export async function visualizeSampling(clf: Classifier, image: ImageInput, opti
     const pixel = ho * W + wo;
     for (const g of groups) {
       let p = 0;
-      // x-outer point order, as the operator (internimage-spec §2.2); InternImage's DCN is 3×3, stride 1, pad 1.
+      // x-outer point order, as the operator (docs/internimage.md#the-dcnv3-operator);
+      // InternImage's DCN is 3×3, stride 1, pad 1.
       for (let i = 0; i < 3; i++) {
         for (let j = 0; j < 3; j++) {
           if (P === 8 && i === 1 && j === 1) continue;

@@ -1,8 +1,8 @@
 import { cpuKernel } from '../cpu_backend.js';
 
 /**
- * DCNv3 core operator, internimage-spec.md §2.3. For each output pixel, group and sampling point the location and
- * its bilinear corner weights are computed once, then applied to the group's D channels.
+ * DCNv3 core operator, docs/internimage.md#the-dcnv3-operator. For each output pixel, group and sampling point the
+ * location and its bilinear corner weights are computed once, then applied to the group's D channels.
  */
 export const dcnv3Config = cpuKernel('DCNv3', ({ inputs: { value, offset, mask }, attrs: g }, cpu) => {
   const v = cpu.floats(value);

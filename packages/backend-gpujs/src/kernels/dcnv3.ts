@@ -3,8 +3,8 @@ import { divmod, kernelSource, lit } from '../codegen.js';
 import { gpujsKernel } from './kernel.js';
 
 /**
- * DCNv3 core operator (internimage-spec.md §2.3), one output element (n, ho, wo, g, d) per thread: for each of the P
- * sampling points, in x-outer order, the mask-weighted bilinear sample of its channel with zero padding.
+ * DCNv3 core operator (docs/internimage.md#the-dcnv3-operator), one output element (n, ho, wo, g, d) per thread: for
+ * each of the P sampling points, in x-outer order, the mask-weighted bilinear sample of its channel with zero padding.
  */
 export function dcnv3Source(g: DCNv3Info): string {
   const { inH: H, inW: W, groupChannels: D, points: P, group: G } = g;

@@ -19,10 +19,10 @@ const PIXELS_PER_THREAD = 128;
 const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
 
 /**
- * DCNv3 (internimage-spec.md §2.3) in two WASM SIMD kernels: the sampler turns each (pixel, group, point) into four
- * (corner offset, bilinear weight × mask) pairs — zero where the corner lies outside the image — in a scratch block,
- * four points at a time; the accumulator sums each (pixel, group)'s weighted channel rows. Needs D % 4 = 0 (every
- * InternImage variant has D = 16 or 32); other shapes use the reference kernel.
+ * DCNv3 (docs/internimage.md#the-dcnv3-operator) in two WASM SIMD kernels: the sampler turns each (pixel, group, point)
+ * into four (corner offset, bilinear weight × mask) pairs — zero where the corner lies outside the image — in a scratch
+ * block, four points at a time; the accumulator sums each (pixel, group)'s weighted channel rows. Needs D % 4 = 0
+ * (every InternImage variant has D = 16 or 32); other shapes use the reference kernel.
  */
 export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
   const { inputs: { value, offset, mask }, attrs: g } = args;

@@ -28,8 +28,8 @@ export interface DCNv3Options {
 }
 
 /**
- * The DCNv3 core operator (internimage-spec.md §2.3): for every output pixel, group and point, a bilinear sample of
- * `value` at the offset-shifted grid location, weighted by `mask` and summed over the points.
+ * The DCNv3 core operator (docs/internimage.md#the-dcnv3-operator): for every output pixel, group and point, a bilinear
+ * sample of `value` at the offset-shifted grid location, weighted by `mask` and summed over the points.
  * value `[N,H,W,G·D]` (NHWC), offset `[N,Ho,Wo,G·P·2]` as (Δx, Δy) pairs, mask `[N,Ho,Wo,G·P]` (already
  * normalised), points in x-outer order. Returns `[N,Ho,Wo,G·D]`.
  */

@@ -11,7 +11,7 @@ function conv1x1(p: ParamsView, x: Tensor): Tensor {
 }
 
 /**
- * H/G head (internimage-spec.md §1.10): stage 3 and 4 outputs (NHWC) → 1×1 convs, PixelShuffle, sum → tokens →
+ * H/G head (docs/internimage.md#heads): stage 3 and 4 outputs (NHWC) → 1×1 convs, PixelShuffle, sum → tokens →
  * attention pooling → LayerNorm → linear. Requires stage 3 to be exactly twice the size of stage 4.
  */
 export function attentionPoolHead(p: ParamsView, c: InternImageConfig, x3: Tensor, x4: Tensor): Tensor {

@@ -5,7 +5,7 @@ import { DCNv3Module } from './dcnv3_module.js';
 import { ln } from './norm.js';
 import type { ParamsView } from './params_view.js';
 
-/** One InternImageLayer (internimage-spec.md §1.5) on NHWC input; the residual wiring depends on the config. */
+/** One InternImageLayer (docs/internimage.md#the-block) on NHWC input; the residual wiring depends on the config. */
 export class InternImageBlock {
   private readonly dcn: DCNv3Module;
 

@@ -17,7 +17,7 @@ export interface DCNv3ModuleOptions {
   dilation?: number;
 }
 
-/** The DCNv3 module (internimage-spec.md §2.2) on NHWC input `[N, H, W, C]`. Weights under `dcn.`. */
+/** The DCNv3 module (docs/internimage.md#the-dcnv3-module) on NHWC input `[N, H, W, C]`. Weights under `dcn.`. */
 export class DCNv3Module {
   constructor(private readonly p: ParamsView, private readonly o: DCNv3ModuleOptions) {}
 

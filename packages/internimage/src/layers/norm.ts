@@ -2,7 +2,7 @@ import type { Tensor } from '@internimage/core';
 import { layerNorm } from '@internimage/core';
 import type { ParamsView } from './params_view.js';
 
-/** Every LayerNorm of InternImage uses eps 1e-6 (internimage-spec.md §1.1). */
+/** Every LayerNorm of InternImage uses eps 1e-6 (docs/internimage.md#the-network). */
 export const LN_EPS = 1e-6;
 
 /** LayerNorm over the last axis with the weight and bias under `p` (e.g. `norm1.0`). */

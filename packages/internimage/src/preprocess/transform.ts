@@ -1,5 +1,5 @@
-// The official evaluation transform (internimage-spec.md §5): shorter side to S (Pillow bicubic), centre crop S×S,
-// scale to [0, 1], normalise with the ImageNet mean and std; output NCHW float32.
+// The official evaluation transform (docs/internimage.md#preprocessing): shorter side to S (Pillow bicubic), centre
+// crop S×S, scale to [0, 1], normalise with the ImageNet mean and std; output NCHW float32.
 import { ArgumentError } from '@internimage/core';
 import type { Image8 } from './resize.js';
 import { resizeBicubic } from './resize.js';
