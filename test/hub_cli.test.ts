@@ -2,12 +2,13 @@
 // download, models, classify --weights <name>, offline mode, and the demo's hint when nothing is cached.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { MNIST_MODEL, mnistDigits } from 'internimage';
+import { streamSafetensorsFile } from '@internimage/core';
+import { MNIST_MODEL, mnistDigits, parameterSpecs, variantConfig } from 'internimage';
 import type { HubServer } from './harness/hub_server.js';
 import { startHubServer } from './harness/hub_server.js';
 
@@ -73,5 +74,33 @@ test.serial('the demo downloads nothing and says in one line how to get the publ
   t.is(demo.code, 0, demo.stderr);
   t.is(demo.stdout.split('\n').filter((l) => l.includes('internimage download internimage_t_1k_224')).length, 1);
   t.regex(demo.stdout, /RANDOM WEIGHTS/);
+  t.is(hub.requests.length, requests);
+});
+
+test.serial('the demo classifies the photo with internimage_t_1k_224 when it is in the cache', async (t) => {
+  // A T-shaped checkpoint (zeros, running variances 1) placed as huggingface_hub lays files out: real shapes, no
+  // download, and a uniform top-5 (the point is which weights the demo picks, not what they predict).
+  const cache = mkdtempSync(join(tmpdir(), 'hf-cache-'));
+  const repo = join(cache, 'models--OpenGVLab--InternImage');
+  const commit = 'b'.repeat(40);
+  const etag = 'c'.repeat(64);
+  mkdirSync(join(repo, 'blobs'), { recursive: true });
+  mkdirSync(join(repo, 'snapshots', commit), { recursive: true });
+  mkdirSync(join(repo, 'refs'));
+  streamSafetensorsFile(join(repo, 'blobs', etag), parameterSpecs(variantConfig('t')).map((p) => {
+    const elements = p.shape.reduce((a, b) => a * b, 1);
+    return {
+      name: p.name, dtype: 'float32', shape: p.shape, byteLength: elements * 4,
+      read: () => new Uint8Array(new Float32Array(elements).fill(p.name.endsWith('running_var') ? 1 : 0).buffer),
+    };
+  }));
+  symlinkSync(join('..', '..', 'blobs', etag), join(repo, 'snapshots', commit, 'internimage_t_1k_224.pth'));
+  writeFileSync(join(repo, 'refs', 'main'), commit);
+  const requests = hub.requests.length;
+  const demo = await run({ HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: cache }, 'demo');
+  t.is(demo.code, 0, demo.stderr);
+  t.regex(demo.stdout, /2\. InternImage-T @224 on wasm, weights: internimage_t_1k_224\n/);
+  t.notRegex(demo.stdout, /RANDOM|internimage download/);
+  t.is(demo.stdout.split('\n').filter((l) => /^\s+\d+\.\d+%\s+\d+\s+\S/.test(l)).length, 5);
   t.is(hub.requests.length, requests);
 });
