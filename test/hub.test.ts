@@ -164,3 +164,11 @@ test.serial('22k labels come from id2label in the config.json of the transformer
   t.is(named.labels[21840], 'class 21840');
   t.regex(named.note, /from OpenGVLab\/internimage_l_22k_384\/config\.json \(id2label\)/);
 });
+
+test.serial('the token goes to the Hub, not to the storage host it redirects to', async (t) => {
+  const before = hub.requests.length;
+  await resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(freshCache(), { token: 'hf_secret' }));
+  const [head, get] = hub.requests.slice(before);
+  t.regex(head!, /^HEAD \/OpenGVLab\/InternImage\/resolve\/main\/small\.bin auth=Bearer hf_secret$/);
+  t.regex(get!, /^GET \/cdn\/[0-9a-f]{64}-\d+$/);
+});

@@ -1,6 +1,7 @@
 // A local stand-in for the Hugging Face Hub's `resolve` endpoint on 127.0.0.1, answering as the Hub does:
-// LFS files: 302 to a content URL with X-Linked-Etag (SHA-256), X-Linked-Size and X-Repo-Commit; other files: 200
-// with ETag = git blob SHA-1; content URLs honour Range. Every request is counted, and faults can be injected.
+// LFS files: 302 to a content URL on another origin (a second port, as the Hub redirects to its storage host) with
+// X-Linked-Etag (SHA-256), X-Linked-Size and X-Repo-Commit; other files: 200 with ETag = git blob SHA-1; content
+// URLs honour Range. Every request is counted, and faults can be injected.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,8 +21,10 @@ interface HostedFile {
 
 export interface HubServer {
   endpoint: string;
+  /** The origin content URLs point at. */
+  storage: string;
   commit: string;
-  /** Every request, as 'METHOD path' (with ' range=…' when a Range was asked). */
+  /** Every request, as 'METHOD path' (with ' range=…' and ' auth=…' when those headers were sent). */
   requests: string[];
   host(repo: string, file: string, bytes: Uint8Array, options?: { lfs?: boolean }): void;
   /** Faults applied to the next requests for a file, one per request, in order. */
@@ -39,10 +42,11 @@ export async function startHubServer(): Promise<HubServer> {
   const requests: string[] = [];
   const commit = createHash('sha1').update(String(Math.random())).digest('hex');
   let endpoint = '';
+  let storage = '';
 
   const server = createServer((req, res) => {
     const range = req.headers.range;
-    requests.push(`${req.method} ${req.url}${range ? ` range=${range}` : ''}`);
+    requests.push(`${req.method} ${req.url}${range ? ` range=${range}` : ''}${req.headers.authorization ? ` auth=${req.headers.authorization}` : ''}`);
     const url = new URL(req.url!, endpoint);
     const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (resolve) {
@@ -58,7 +62,7 @@ export async function startHubServer(): Promise<HubServer> {
         const key = `${hash}-${requests.length}`;
         byHash.set(key, { file: hosted, fault });
         res.writeHead(302, {
-          Location: `${endpoint}/cdn/${key}`, 'X-Linked-Etag': `"${hash}"`, 'X-Linked-Size': String(hosted.bytes.length),
+          Location: `${storage}/cdn/${key}`, 'X-Linked-Etag': `"${hash}"`, 'X-Linked-Size': String(hosted.bytes.length),
           'X-Repo-Commit': commit, ETag: `"${gitSha1(Buffer.from('pointer'))}"`, 'Content-Length': '0',
         }).end();
         return;
@@ -91,18 +95,23 @@ export async function startHubServer(): Promise<HubServer> {
     }
     res.write(body.subarray(0, cut), () => res.destroy());
   });
+  const storageServer = createServer((req, res) => server.emit('request', req, res));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise<void>((ok) => storageServer.listen(0, '127.0.0.1', ok));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  storage = `http://127.0.0.1:${(storageServer.address() as AddressInfo).port}`;
   return {
-    endpoint, commit, requests,
+    endpoint, storage, commit, requests,
     host: (repo, file, bytes, options = {}) => {
       repos.add(repo);
       files.set(`${repo}/${file}`, { bytes: Buffer.from(bytes), lfs: options.lfs ?? true, faults: [] });
     },
     inject: (repo, file, ...faults) => files.get(`${repo}/${file}`)!.faults.push(...faults),
-    close: () => new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    close: async () => {
+      for (const s of [server, storageServer]) {
+        s.closeAllConnections();
+        await new Promise<void>((ok) => s.close(() => ok()));
+      }
+    },
   };
 }

@@ -150,7 +150,8 @@ export async function downloadVerified(remote: RemoteFile, destination: string, 
       await rm(partial, { force: true });
       throw e;
     }
-    throw new DownloadError(`${name}: the download was interrupted after ${loaded} of ${remote.size} bytes (${(e as Error).message}); ` +
+    const reason = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
+    throw new DownloadError(`${name}: the download was interrupted after ${loaded} of ${remote.size} bytes (${reason}); ` +
       'run the same command again to resume it');
   }
   await out.close();
