@@ -172,3 +172,31 @@ test.serial('the token goes to the Hub, not to the storage host it redirects to'
   t.regex(head!, /^HEAD \/OpenGVLab\/InternImage\/resolve\/main\/small\.bin auth=Bearer hf_secret$/);
   t.regex(get!, /^GET \/cdn\/[0-9a-f]{64}-\d+$/);
 });
+
+test.serial('a retry against a server that ignores Range starts over and still verifies', async (t) => {
+  const cacheDir = freshCache();
+  hub.inject(REPO, 'small.bin', { cutAfter: 50_000 }, { ignoreRange: true });
+  await t.throwsAsync(resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir)), { instanceOf: DownloadError });
+  const progress: number[] = [];
+  const retry = await resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir, { onProgress: (done: number) => progress.push(done) }));
+  t.regex(hub.requests.at(-1)!, /range=bytes=50000-$/);
+  t.is(progress[0], 0, 'the whole file was received again');
+  t.deepEqual(readFileSync(retry.path), Buffer.alloc(300_000, 7));
+});
+
+test.serial('a plain URL is downloaded once, verified, into INTERNIMAGE_CACHE', async (t) => {
+  const root = freshCache();
+  process.env.INTERNIMAGE_CACHE = root;
+  try {
+    const url = `${hub.storage}/plain/OpenGVLab/InternImage/small.bin`;
+    const first = await resolveWeights(url, options(freshCache()));
+    t.is(first.source, 'download');
+    t.true(first.path.startsWith(join(root, 'urls')));
+    t.deepEqual(readFileSync(first.path), Buffer.alloc(300_000, 7));
+    const before = hub.requests.length;
+    t.is((await resolveWeights(url, options(freshCache()))).source, 'cache');
+    t.is(hub.requests.length, before);
+  } finally {
+    delete process.env.INTERNIMAGE_CACHE;
+  }
+});

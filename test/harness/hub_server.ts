@@ -11,6 +11,8 @@ export interface Fault {
   cutAfter?: number;
   /** Announce the hash of other bytes. */
   wrongHash?: boolean;
+  /** Answer a Range request with the whole file (200), as servers without range support do. */
+  ignoreRange?: boolean;
 }
 
 interface HostedFile {
@@ -71,18 +73,22 @@ export async function startHubServer(): Promise<HubServer> {
       res.end(req.method === 'HEAD' ? undefined : hosted.bytes);
       return;
     }
+    // /plain/<repo>/<file>: a hosted file at an ordinary URL, outside the Hub's API.
+    const plain = /^\/plain\/(.+)$/.exec(url.pathname);
+    const plainFile = plain && files.get(decodeURIComponent(plain[1]!));
     const cdn = /^\/cdn\/(.+)$/.exec(url.pathname);
-    const entry = cdn && byHash.get(cdn[1]!);
+    const entry = plainFile ? { file: plainFile, fault: undefined } : cdn && byHash.get(cdn[1]!);
     if (!entry) {
       res.writeHead(404).end();
       return;
     }
     const { bytes } = entry.file;
-    const start = range ? Number(/^bytes=(\d+)-$/.exec(range)?.[1]) : 0;
+    const partial = range !== undefined && !entry.fault?.ignoreRange;
+    const start = partial ? Number(/^bytes=(\d+)-$/.exec(range)?.[1]) : 0;
     const body = bytes.subarray(start);
-    res.writeHead(range ? 206 : 200, {
-      'Content-Length': String(body.length), 'Accept-Ranges': 'bytes', ETag: `"${sha256(bytes)}"`,
-      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    res.writeHead(partial ? 206 : 200, {
+      'Content-Length': String(body.length), ...(entry.fault?.ignoreRange ? {} : { 'Accept-Ranges': 'bytes' }), ETag: `"${sha256(bytes)}"`,
+      ...(partial ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
