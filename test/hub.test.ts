@@ -3,7 +3,7 @@
 // interrupted and resumed downloads, and clear errors.
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ii from '@internimage/core';
@@ -28,9 +28,17 @@ test.before(async () => {
   hub.host(REPO, 'internimage_t_1k_224.pth', CHECKPOINT);
   hub.host(REPO, 'small.bin', Buffer.alloc(300_000, 7));
 });
-test.after.always(async () => hub.close());
+const temporary: string[] = [];
+test.after.always(async () => {
+  await hub.close();
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
 
-const freshCache = () => mkdtempSync(join(tmpdir(), 'hf-cache-'));
+const freshCache = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hf-cache-'));
+  temporary.push(dir);
+  return dir;
+};
 const options = (cacheDir: string, extra = {}) => ({ endpoint: hub.endpoint, cacheDir, offline: false, ...extra });
 const snapshotFiles = (cacheDir: string) => {
   const root = join(cacheDir, 'models--OpenGVLab--InternImage', 'snapshots');
@@ -122,12 +130,14 @@ test.serial('a connection cut mid-way: clear error, nothing in snapshots/, and t
   const cacheDir = freshCache();
   hub.inject(REPO, 'small.bin', { cutAfter: 100_000 });
   const e = await t.throwsAsync(resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir)), { instanceOf: DownloadError });
-  t.regex(e.message, /interrupted after 100000 of 300000 bytes|closed after 100000 of 300000 bytes/);
+  // The client may have kept fewer than the 100000 bytes sent (a stream drops unread chunks when it errors).
+  const received = Number(/(?:interrupted|closed) after (\d+) of 300000 bytes/.exec(e.message)?.[1]);
+  t.true(received > 0 && received <= 100_000, e.message);
   t.regex(e.message, /again to resume/);
   t.deepEqual(snapshotFiles(cacheDir), []);
   const retry = await resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir));
   t.deepEqual(readFileSync(retry.path), Buffer.alloc(300_000, 7));
-  t.regex(hub.requests.at(-1)!, /^GET \/cdn\/.* range=bytes=100000-$/);
+  t.is(hub.requests.at(-1)!.split(' range=')[1], `bytes=${received}-`);
 });
 
 test.serial('a wrong hash: the bytes are discarded, nothing in snapshots/, and the retry succeeds', async (t) => {
@@ -176,10 +186,12 @@ test.serial('the token goes to the Hub, not to the storage host it redirects to'
 test.serial('a retry against a server that ignores Range starts over and still verifies', async (t) => {
   const cacheDir = freshCache();
   hub.inject(REPO, 'small.bin', { cutAfter: 50_000 }, { ignoreRange: true });
-  await t.throwsAsync(resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir)), { instanceOf: DownloadError });
+  const e = await t.throwsAsync(resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir)), { instanceOf: DownloadError });
+  const received = Number(/after (\d+) of/.exec(e.message)?.[1]);
+  t.true(received > 0, e.message);
   const progress: number[] = [];
   const retry = await resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir, { onProgress: (done: number) => progress.push(done) }));
-  t.regex(hub.requests.at(-1)!, /range=bytes=50000-$/);
+  t.is(hub.requests.at(-1)!.split(' range=')[1], `bytes=${received}-`);
   t.is(progress[0], 0, 'the whole file was received again');
   t.deepEqual(readFileSync(retry.path), Buffer.alloc(300_000, 7));
 });

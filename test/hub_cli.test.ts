@@ -2,7 +2,7 @@
 // download, models, classify --weights <name>, offline mode, and the demo's hint when nothing is cached.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,16 @@ test.before(async () => {
   // The bundled MNIST InternImage plays the published T checkpoint: a real .pth the CLI can classify with.
   hub.host('OpenGVLab/InternImage', 'internimage_t_1k_224.pth', readFileSync(MNIST_MODEL));
 });
-test.after.always(async () => hub.close());
+const temporary: string[] = [];
+test.after.always(async () => {
+  await hub.close();
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+const freshCache = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hf-cache-'));
+  temporary.push(dir);
+  return dir;
+};
 
 const run = async (env: Record<string, string>, ...args: string[]) => {
   const base = { ...process.env };
@@ -35,7 +44,7 @@ const run = async (env: Record<string, string>, ...args: string[]) => {
 };
 
 test.serial('download, then models marks it cached, then classify --weights <name> works offline', async (t) => {
-  const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: mkdtempSync(join(tmpdir(), 'hf-cache-')) };
+  const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: freshCache() };
   const offline = await run({ ...env, HF_HUB_OFFLINE: '1' }, 'classify', mnistDigits()[0]!, '--weights', 'internimage_t_1k_224');
   t.is(offline.code, 2);
   t.regex(offline.stderr, /internimage_t_1k_224 is not in the cache .* run 'internimage download internimage_t_1k_224'/);
@@ -60,7 +69,7 @@ test.serial('download, then models marks it cached, then classify --weights <nam
 });
 
 test.serial('download reports a missing file and an unknown name, and exits non-zero', async (t) => {
-  const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: mkdtempSync(join(tmpdir(), 'hf-cache-')) };
+  const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: freshCache() };
   const missing = await run(env, 'download', 'internimage_s_1k_224', 'internimage_s_1k_22');
   t.is(missing.code, 1);
   t.regex(missing.stderr, /internimage_s_1k_224: HTTP 404 \(the file does not exist/);
@@ -68,7 +77,7 @@ test.serial('download reports a missing file and an unknown name, and exits non-
 });
 
 test.serial('the demo downloads nothing and says in one line how to get the published weights', async (t) => {
-  const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: mkdtempSync(join(tmpdir(), 'hf-cache-')) };
+  const env = { HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: freshCache() };
   const requests = hub.requests.length;
   const demo = await run(env, 'demo');
   t.is(demo.code, 0, demo.stderr);
@@ -80,7 +89,7 @@ test.serial('the demo downloads nothing and says in one line how to get the publ
 test.serial('the demo classifies the photo with internimage_t_1k_224 when it is in the cache', async (t) => {
   // A T-shaped checkpoint (zeros, running variances 1) placed as huggingface_hub lays files out: real shapes, no
   // download, and a uniform top-5 (the point is which weights the demo picks, not what they predict).
-  const cache = mkdtempSync(join(tmpdir(), 'hf-cache-'));
+  const cache = freshCache();
   const repo = join(cache, 'models--OpenGVLab--InternImage');
   const commit = 'b'.repeat(40);
   const etag = 'c'.repeat(64);

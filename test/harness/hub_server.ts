@@ -99,7 +99,9 @@ export async function startHubServer(): Promise<HubServer> {
       res.end(body);
       return;
     }
-    res.write(body.subarray(0, cut), () => res.destroy());
+    // Close gracefully, a moment after the bytes went out: a client's stream may drop chunks it has not read yet
+    // when the error arrives with them.
+    res.write(body.subarray(0, cut), () => setTimeout(() => res.socket?.end(), 200));
   });
   const storageServer = createServer((req, res) => server.emit('request', req, res));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
