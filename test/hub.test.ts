@@ -212,3 +212,23 @@ test.serial('a plain URL is downloaded once, verified, into INTERNIMAGE_CACHE', 
     delete process.env.INTERNIMAGE_CACHE;
   }
 });
+
+test.serial('two downloads of the same file at once: one fetches, the other waits for it', async (t) => {
+  const cacheDir = freshCache();
+  const before = hub.requests.length;
+  const [a, b] = await Promise.all([1, 2].map(() => resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir))));
+  t.is(a!.path, b!.path);
+  t.deepEqual(readFileSync(a!.path), Buffer.alloc(300_000, 7));
+  t.is(hub.requests.slice(before).filter((r) => r.startsWith('GET /cdn/')).length, 1);
+  t.deepEqual(readdirSync(join(cacheDir, 'models--OpenGVLab--InternImage', 'blobs')).length, 1, 'no lock or partial file left');
+});
+
+test.serial('a lock left by a process that is no longer running is taken over', async (t) => {
+  const cacheDir = freshCache();
+  const blobs = join(cacheDir, 'models--OpenGVLab--InternImage', 'blobs');
+  mkdirSync(blobs, { recursive: true });
+  const sha = createHash('sha256').update(Buffer.alloc(300_000, 7)).digest('hex');
+  writeFileSync(join(blobs, `${sha}.incomplete.lock`), '2147483646');
+  t.is((await resolveWeights('hf://OpenGVLab/InternImage/small.bin', options(cacheDir))).source, 'download');
+  t.deepEqual(readdirSync(blobs), [sha]);
+});

@@ -2,14 +2,15 @@
 // local path, downloading into the Hugging Face cache only what is not there yet.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { blobPath, cachedFile, hubCacheDir, linkSnapshot, repoCacheDir } from './cache.js';
 import type { DownloadProgress } from './download.js';
 import { DownloadError, downloadVerified, headFile } from './download.js';
 import type { PublishedCheckpoint } from './registry.js';
 import { parseWeightsSpec, resolveUrl } from './registry.js';
+import { withLock } from './lock.js';
 
 export interface HubOptions {
   /** Called as bytes arrive (not called when the file is already cached). */
@@ -77,9 +78,13 @@ export async function hubFile(repo: string, file: string, revision: string, opti
   const repoDir = repoCacheDir(repo, cacheDir);
   const blob = blobPath(repoDir, remote.etag);
   if (!existsSync(blob)) {
-    // The token goes only to the Hub itself, never to the storage host it redirects to.
-    const sameHost = new URL(remote.contentUrl).origin === new URL(endpoint).origin;
-    await downloadVerified(remote, blob, { headers: { ...(sameHost ? auth : {}), 'User-Agent': USER_AGENT }, name: file, onProgress: options.onProgress });
+    await mkdir(dirname(blob), { recursive: true });
+    await withLock(`${blob}.incomplete.lock`, async () => {
+      if (existsSync(blob)) return; // another process finished it while this one waited
+      // The token goes only to the Hub itself, never to the storage host it redirects to.
+      const sameHost = new URL(remote.contentUrl).origin === new URL(endpoint).origin;
+      await downloadVerified(remote, blob, { headers: { ...(sameHost ? auth : {}), 'User-Agent': USER_AGENT }, name: file, onProgress: options.onProgress });
+    });
   }
   return { path: await linkSnapshot(repoDir, revision, remote.commit, file, blob), source: 'download' };
 }
@@ -96,7 +101,11 @@ async function urlFile(url: string, options: HubOptions): Promise<{ path: string
   if ((await stat(path).catch(() => null))?.isFile()) return { path, source: 'cache' };
   if (options.offline ?? hubOffline()) throw offlineMiss(url, path);
   const remote = await headFile(url, { 'User-Agent': USER_AGENT }, url);
-  await downloadVerified(remote, path, { headers: { 'User-Agent': USER_AGENT }, name: basename(path), onProgress: options.onProgress });
+  await mkdir(dirname(path), { recursive: true });
+  await withLock(`${path}.incomplete.lock`, async () => {
+    if (existsSync(path)) return;
+    await downloadVerified(remote, path, { headers: { 'User-Agent': USER_AGENT }, name: basename(path), onProgress: options.onProgress });
+  });
   return { path, source: 'download' };
 }
 
