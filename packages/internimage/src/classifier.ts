@@ -1,11 +1,13 @@
 // The user-facing pipeline, in the shape transformers.js users know: create once, classify images, dispose.
 import type { Tensor } from '@internimage/core';
 import { ArgumentError, getBackend, softmax, tensor, tidy } from '@internimage/core';
-import { imagenetLabels } from './assets.js';
 import { DEFAULT_BACKEND, useBackend } from './backends.js';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
+import type { HubOptions } from './hub/resolve.js';
+import { defaultLabels } from './hub/labels.js';
 import { decodeImage, readImage } from './image/decode.js';
+import type { LoadedModel } from './load.js';
 import { loadModel } from './load.js';
 import { InternImage } from './model.js';
 import type { Image8 } from './preprocess/resize.js';
@@ -18,11 +20,16 @@ export interface ClassifierOptions {
   /** A published variant ('t' … 'g'); default 't' when neither weights nor config say otherwise. */
   variant?: string;
   config?: Partial<InternImageConfig>;
-  /** A .pth or .safetensors file; without it the weights are random (seeded) and predictions meaningless. */
+  /**
+   * A .pth or .safetensors file, a published name ('internimage_t_1k_224', fetched into the Hugging Face cache once),
+   * hf://<owner>/<repo>/<file>, or a URL; without it the weights are random (seeded) and predictions meaningless.
+   */
   weights?: string;
+  /** Cache, endpoint, token and download progress (`hub.onProgress`) for weights named by the registry, hf:// or a URL. */
+  hub?: HubOptions;
   /** Backend to run on (activated for you); default: the active one, or 'wasm'. */
   backend?: string;
-  /** Class names; default ImageNet-1k for 1000 classes, otherwise the class index as text. */
+  /** Class names; default ImageNet-1k for 1000 classes, a published checkpoint's own set, else the class index as text. */
   labels?: readonly string[];
   /** Input side length; default the config's evaluation size. */
   imageSize?: number;
@@ -78,18 +85,21 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   let model: InternImage;
   let config: InternImageConfig;
   let notes: string[] = [];
+  let checkpoint: LoadedModel['checkpoint'] = null;
   const seed = options.seed ?? 0;
   if (options.weights) {
     const loaded = await loadModel(options.weights, {
-      config: options.config, variant: options.variant, ema: options.ema, onProgress: options.onProgress,
+      config: options.config, variant: options.variant, ema: options.ema, onProgress: options.onProgress, hub: options.hub,
     });
-    ({ model, config, notes } = loaded);
+    ({ model, config, notes, checkpoint } = loaded);
   } else {
     config = options.config ? validateConfig(options.config) : variantConfig(options.variant ?? 't');
     model = InternImage.random(config, { seed });
   }
   const imageSize = options.imageSize ?? config.imgSize;
-  const labels = options.labels ?? (config.numClasses === 1000 ? imagenetLabels() : Array.from({ length: config.numClasses }, (_, i) => String(i)));
+  const found = options.labels ? null : await defaultLabels(config.numClasses, checkpoint, options.hub);
+  if (found?.note) notes.push(found.note);
+  const labels = options.labels ?? found!.labels;
   if (labels.length !== config.numClasses) {
     model.dispose();
     throw new ArgumentError('createClassifier', 'labels', `${config.numClasses} names (the model's classes)`, `${labels.length}`);

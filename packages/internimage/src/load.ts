@@ -1,11 +1,14 @@
-// One call from a weights file on disk to a model: open (.pth or .safetensors), canonical names, config (given or
-// inferred from shapes), strict loading with progress.
+// One call from weights (a file, or a published name / Hub file / URL fetched into the cache) to a model: open
+// (.pth or .safetensors), canonical names, config (given or inferred from shapes), strict loading with progress.
 import { basename } from 'node:path';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
 import type { WeightsFile } from './checkpoint.js';
 import { openWeightsFile } from './checkpoint.js';
 import { inferConfig } from './infer_config.js';
+import type { PublishedCheckpoint } from './hub/registry.js';
+import type { HubOptions } from './hub/resolve.js';
+import { resolveWeights } from './hub/resolve.js';
 import type { VariantName } from './config.js';
 import { InternImage } from './model.js';
 
@@ -19,6 +22,8 @@ export interface LoadModelOptions {
   strict?: boolean;
   /** Called as tensors are read: bytes (float32) loaded so far and in total. */
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
+  /** Cache, endpoint, token and download progress for weights named by the registry, hf:// or a URL. */
+  hub?: HubOptions;
 }
 
 export interface LoadedModel {
@@ -28,6 +33,8 @@ export interface LoadedModel {
   variant: VariantName | null;
   /** Everything assumed or renamed along the way. */
   notes: string[];
+  /** The published checkpoint the weights were named by, if any. */
+  checkpoint: PublishedCheckpoint | null;
 }
 
 /** The evaluation size encoded in published checkpoint names: internimage_t_1k_224.pth → 224. */
@@ -41,10 +48,13 @@ export function shapesOf(file: WeightsFile): Map<string, readonly number[]> {
   return new Map(file.names().map((n) => [n, file.shapeOf(n)]));
 }
 
-export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+/** `weights`: a .pth/.safetensors path, a published name ('internimage_t_1k_224'), hf://<repo>/<file>, or a URL. */
+export async function loadModel(weights: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const { path, checkpoint, source } = await resolveWeights(weights, options.hub);
   const file = await openWeightsFile(path, { ema: options.ema });
   try {
     const notes = [...file.notes];
+    if (source !== 'path') notes.push(`weights ${source === 'cache' ? 'found in the cache' : 'downloaded and verified'}: ${path}`);
     let config: InternImageConfig;
     let variant: VariantName | null = null;
     const recorded = file.metadata.internimage_config;
@@ -67,7 +77,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       }
     }
     const model = InternImage.fromWeights(config, file, { backbone: options.backbone, strict: options.strict, onProgress: options.onProgress });
-    return { model, config, variant, notes };
+    return { model, config, variant, notes, checkpoint };
   } finally {
     file.close();
   }

@@ -8,10 +8,11 @@ import { inferConfig } from '../infer_config.js';
 import { imageSizeFromName, shapesOf } from '../load.js';
 import { parameterSpecs } from '../params.js';
 import { checkWeights } from '../weights.js';
+import { weightsPath } from './model_options.js';
 import { byteProgress } from './progress.js';
 import { UsageError } from './usage_error.js';
 
-export const CONVERT_USAGE = `internimage convert <in.pth|in.safetensors> <out.safetensors> [--variant <t|s|b|l|xl|h|g>] [--ema]
+export const CONVERT_USAGE = `internimage convert <in.pth|in.safetensors|published name> <out.safetensors> [--variant <t|s|b|l|xl|h|g>] [--ema]
 
 Writes the state_dict under canonical names, each tensor in its stored dtype (bit-identical), with the model config
 in the file's metadata ('internimage_config'): the given variant's, or the one inferred from the shapes.
@@ -24,7 +25,8 @@ export async function convert(argv: string[]): Promise<number> {
     options: { variant: { type: 'string' }, ema: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 2) throw new UsageError(`expected an input and an output file, got ${positionals.length} paths`);
-  const [input, output] = positionals as [string, string];
+  const [spec, output] = positionals as [string, string];
+  const input = await weightsPath(spec);
   const file = await openWeightsFile(input, { ema: values.ema });
   try {
     const inferred = inferConfig(shapesOf(file));

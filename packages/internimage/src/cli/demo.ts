@@ -3,13 +3,16 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MNIST_LABELS, MNIST_MODEL, SAMPLE_PHOTO, mnistDigits } from '../assets.js';
 import { createClassifier } from '../classifier.js';
+import { findCheckpoint } from '../hub/registry.js';
+import { cachedCheckpoint, downloadCommand } from '../hub/resolve.js';
 import { classifierOptions, describeModel } from './model_options.js';
 
-export const DEMO_USAGE = `internimage demo [--weights <internimage_t_1k_224.pth>] [--backend <name>]
+export const DEMO_USAGE = `internimage demo [--weights <internimage_t_1k_224>] [--backend <name>]
 
 The main job, on bundled files: classifies MNIST digits with the bundled trained InternImage, then a photo with
-InternImage-T (random weights, labelled as such, unless --weights gives the published checkpoint).
-  --weights <file>   InternImage-T weights for the photo (the published internimage_t_1k_224.pth)
+InternImage-T: the published internimage_t_1k_224 when it is in the Hugging Face cache (never downloaded by the
+demo: 'internimage download internimage_t_1k_224' fetches it), else random weights, labelled as such.
+  --weights <w>      InternImage-T weights for the photo (a published name, a file, hf://… or a URL)
   --backend <name>   backend to run on (default wasm; cpu is the reference)`;
 
 export async function demo(argv: string[]): Promise<number> {
@@ -33,7 +36,10 @@ export async function demo(argv: string[]): Promise<number> {
     mnist.dispose();
   }
 
-  const { options, done } = classifierOptions({ weights: values.weights, variant: 't', backend: values.backend });
+  const published = findCheckpoint('internimage_t_1k_224')!;
+  const weights = values.weights ?? (await cachedCheckpoint(published) ? published.name : undefined);
+  if (!weights) console.log(`2. for real predictions on the photo, download the published weights (once, ~120 MB): ${downloadCommand(published.name)}`);
+  const { options, done } = classifierOptions({ weights, variant: 't', backend: values.backend });
   const photo = await createClassifier(options).finally(done);
   try {
     console.log(`2. ${describeModel(photo, 't')}`);

@@ -3,9 +3,10 @@ import { openWeightsFile } from '../checkpoint.js';
 import { countParameters } from '../params.js';
 import { inferConfig } from '../infer_config.js';
 import { shapesOf } from '../load.js';
+import { weightsPath } from './model_options.js';
 import { UsageError } from './usage_error.js';
 
-export const INSPECT_USAGE = `internimage inspect <file> [--ema] [--json]
+export const INSPECT_USAGE = `internimage inspect <file|published name> [--ema] [--json]
 
 Lists the tensors of a .pth or .safetensors file under their canonical names (shape, stored dtype), the config
 inferred from their shapes, the matching published variant, and the parameter count.
@@ -20,7 +21,7 @@ export async function inspect(argv: string[]): Promise<number> {
     options: { ema: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new UsageError(`expected one weights file, got ${positionals.length}`);
-  const file = await openWeightsFile(positionals[0]!, { ema: values.ema });
+  const file = await openWeightsFile(await weightsPath(positionals[0]!), { ema: values.ema });
   try {
     const tensors = file.names().map((name) => ({ name, shape: [...file.shapeOf(name)], dtype: file.storageDTypeOf(name) }));
     const parameters = tensors.filter((t) => !BUFFER.test(t.name)).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);

@@ -3,8 +3,10 @@ import { CHECK_FIXTURES_USAGE, checkFixtures } from './check_fixtures.js';
 import { CLASSIFY_USAGE, classify } from './classify.js';
 import { CONVERT_USAGE, convert } from './convert.js';
 import { DEMO_USAGE, demo } from './demo.js';
+import { DOWNLOAD_USAGE, download } from './download.js';
 import { FEATURES_USAGE, features } from './features.js';
 import { INSPECT_USAGE, inspect } from './inspect.js';
+import { MODELS_USAGE, models } from './models.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
 
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   inspect: { usage: INSPECT_USAGE, run: inspect },
   bench: { usage: BENCH_USAGE, run: bench },
   convert: { usage: CONVERT_USAGE, run: convert },
+  models: { usage: MODELS_USAGE, run: models },
+  download: { usage: DOWNLOAD_USAGE, run: download },
 };
 
 const USAGE = `usage: internimage <command> [options]

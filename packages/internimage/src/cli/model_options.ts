@@ -1,6 +1,7 @@
 import { DEFAULT_BACKEND } from '../backends.js';
 // Options shared by the commands that build a model: which weights, architecture and backend.
 import type { ClassifierOptions } from '../classifier.js';
+import { resolveWeights } from '../hub/resolve.js';
 import { byteProgress } from './progress.js';
 
 export const MODEL_OPTIONS = {
@@ -12,7 +13,8 @@ export const MODEL_OPTIONS = {
   threads: { type: 'string' },
 } as const;
 
-export const MODEL_OPTIONS_USAGE = `  --weights <file>   .pth or .safetensors weights (default: random weights, labelled as such)
+export const MODEL_OPTIONS_USAGE = `  --weights <w>      a published checkpoint name (see 'internimage models'; downloaded once into the Hugging Face
+                     cache), hf://<owner>/<repo>/<file>, a URL, or a .pth/.safetensors file (default: random weights)
   --variant <v>      t, s, b, l, xl, h or g (default: inferred from the weights, or t)
   --backend <name>   backend to run on (default wasm; cpu is the reference)
   --ema              use the EMA weights of a training checkpoint
@@ -28,8 +30,9 @@ export interface ParsedModelOptions {
   threads?: string;
 }
 
-/** Classifier options from parsed flags, with a progress bar while weights load. */
+/** Classifier options from parsed flags, with progress bars while weights download and load. */
 export function classifierOptions(values: ParsedModelOptions): { options: ClassifierOptions; done: () => void } {
+  const download = byteProgress('downloading', { rate: true });
   const progress = byteProgress('loading weights');
   const size = values.size === undefined ? undefined : Number(values.size);
   if (size !== undefined && !(Number.isInteger(size) && size >= 32)) throw new Error(`--size must be an integer >= 32, got '${values.size}'`);
@@ -38,10 +41,23 @@ export function classifierOptions(values: ParsedModelOptions): { options: Classi
   return {
     options: {
       weights: values.weights, variant: values.variant, backend: values.backend, ema: values.ema, imageSize: size, threads,
-      onProgress: progress.update,
+      onProgress: progress.update, hub: { onProgress: download.update },
     },
-    done: progress.stop,
+    done: () => {
+      download.stop();
+      progress.stop();
+    },
   };
+}
+
+/** The local file a `--weights` value means (a published name or Hub file is downloaded once, with a progress bar). */
+export async function weightsPath(weights: string): Promise<string> {
+  const download = byteProgress('downloading', { rate: true });
+  try {
+    return (await resolveWeights(weights, { onProgress: download.update })).path;
+  } finally {
+    download.stop();
+  }
 }
 
 /** The published variant a command runs: the one named, or T when neither a variant nor weights are given. */
