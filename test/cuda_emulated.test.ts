@@ -5,6 +5,8 @@
 import test from 'ava';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
+import { POISON, poisonEnabled } from '@internimage/core';
+import { CpuBackend } from '@internimage/backend-cpu';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
 import { readManifest, runFixtureCase } from 'internimage';
 import { createEmulatedAddon } from './harness/cuda_emulator.js';
@@ -60,6 +62,21 @@ for (const c of fixtureCases) {
     t.deepEqual(ii.memory(), before);
   });
 }
+
+test.serial('poisoned outputs hold core POISON on cuda as on cpu/wasm (int32 -2^31, not the legal -1)', async (t) => {
+  const cuda = new CudaBackend(new CudaDevice(addon, { poison: true }));
+  const cpu = new CpuBackend('cpu', { poison: true });
+  for (const dtype of ['float32', 'int32'] as const) {
+    const expected = [POISON[dtype], POISON[dtype]];
+    t.deepEqual(Array.from(await cuda.read(cuda.alloc([2], dtype, 'test').info.dataId)), expected, `cuda ${dtype}`);
+    t.deepEqual(Array.from(await cpu.read(cpu.alloc([2], dtype).info.dataId)), expected, `cpu ${dtype}`);
+  }
+  cuda.dispose();
+  cpu.dispose();
+  t.true(poisonEnabled('INTERNIMAGE_CUDA_POISON', '1'));
+  t.false(poisonEnabled('INTERNIMAGE_CUDA_POISON', undefined));
+  t.throws(() => poisonEnabled('INTERNIMAGE_CUDA_POISON', 'true'), { message: "INTERNIMAGE_CUDA_POISON='true': expected 1 (poison kernel outputs) or 0" });
+});
 
 test.serial('cuda (emulated addon) | a kernel that fails frees its output and names the op', async (t) => {
   await ii.setBackend('cuda-emulated');

@@ -1,10 +1,7 @@
 import type {
   Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray,
 } from '@internimage/core';
-import { allocTyped, sizeOf } from '@internimage/core';
-
-/** Value written into fresh outputs so that an element a kernel forgets to write shows up (NaN for floats). */
-const POISON_INT = -2147483648;
+import { POISON, allocTyped, sizeOf } from '@internimage/core';
 
 /** Where a backend on this storage keeps its arrays (the wasm backend: views into its WebAssembly memory). */
 export interface ArrayStorage {
@@ -15,7 +12,7 @@ export interface ArrayStorage {
 }
 
 export interface CpuStorageOptions {
-  /** Fill each fresh kernel output with NaN (int32: −2³¹) so that an element a kernel forgets to write shows up. */
+  /** Fill each fresh kernel output with core's POISON so that an element a kernel forgets to write shows up. */
   poison: boolean;
   /** Default: ordinary typed arrays, left to the garbage collector. */
   storage: ArrayStorage;
@@ -109,7 +106,7 @@ export class CpuBackend implements Backend {
   /** An output buffer for a kernel to fill, every element of it (poisoned, or with undefined values). */
   alloc(shape: readonly number[], dtype: DType): { info: TensorInfo; out: TypedArray } {
     const out = this.options.storage.allocate(dtype, sizeOf(shape));
-    if (this.options.poison) out.fill(dtype === 'float32' ? NaN : POISON_INT);
+    if (this.options.poison) out.fill(POISON[dtype]);
     const dataId = {};
     this.store.set(dataId, out);
     return { info: { dataId, shape: [...shape], dtype }, out };

@@ -3,7 +3,7 @@
 import type {
   Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray,
 } from '@internimage/core';
-import { sizeOf } from '@internimage/core';
+import { poisonBits, sizeOf } from '@internimage/core';
 import type { CudaDevice, Ptr } from './device.js';
 import { CudaError } from './device.js';
 
@@ -20,9 +20,6 @@ function asStorage(values: TypedArray, dtype: DType): TypedArray {
 }
 
 export const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1 };
-
-/** NaN for float32, -1 for int32: what poisoned outputs hold until a kernel writes them. */
-const POISON_BITS = 0xffffffff;
 
 export class CudaBackend implements Backend {
   readonly name = 'cuda';
@@ -85,7 +82,7 @@ export class CudaBackend implements Backend {
     this.store.set(dataId, { ptr, bytes, dtype });
     this.bytesHeld += bytes;
     this.fresh.push(dataId);
-    if (this.device.settings.poison && n > 0) this.device.fill32(op, ptr, n, POISON_BITS);
+    if (this.device.settings.poison && n > 0) this.device.fill32(op, ptr, n, poisonBits(dtype));
     return { info: { dataId, shape: [...shape], dtype }, ptr };
   }
 

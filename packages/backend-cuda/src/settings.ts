@@ -9,7 +9,8 @@
 //   INTERNIMAGE_CUDA_GEMM=simt|tf32|3xtf32 Linear/MatMul: fp32 SIMT tiles (default, float32-exact), TF32 tensor
 //                                          cores (fast, ~1e-3 relative error), or 3xTF32 (tensor cores, ~fp32 accuracy)
 //   INTERNIMAGE_CUDA_CONV=auto|direct      Conv2D: implicit GEMM / depthwise kernels (default) or the direct kernel
-//   INTERNIMAGE_CUDA_POISON=1              fill every kernel output with NaN (int32: -1) before the kernel runs
+//   INTERNIMAGE_CUDA_POISON=1              fill every kernel output with core's POISON (NaN; int32 -2^31) first
+import { poisonEnabled } from '@internimage/core';
 
 /** DCNv3 kernel names, in the order of their DcnArgs.variant codes (kernels/cuda/dcnv3.cu). */
 export const DCN_VARIANTS = ['auto', 'simple', 'vec', 'item', 'pair', 'quad'] as const;
@@ -38,7 +39,7 @@ export function settingsFromEnv(): CudaSettings {
     dcn: pick('INTERNIMAGE_CUDA_DCN', DCN_VARIANTS, 'auto'),
     gemm: pick('INTERNIMAGE_CUDA_GEMM', ['simt', 'tf32', '3xtf32'], 'simt'),
     conv: pick('INTERNIMAGE_CUDA_CONV', ['auto', 'direct'], 'auto'),
-    poison: ['1', 'true'].includes(process.env.INTERNIMAGE_CUDA_POISON ?? ''),
+    poison: poisonEnabled('INTERNIMAGE_CUDA_POISON', process.env.INTERNIMAGE_CUDA_POISON),
   };
 }
 

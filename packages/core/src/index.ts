@@ -47,6 +47,7 @@ export function dispose(...tensors: Array<Tensor | undefined>): void {
   for (const t of tensors) t?.dispose();
 }
 export { relativeL2Error } from './compare.js';
+export { POISON, poisonBits, poisonEnabled } from './poison.js';
 export type { RandomAccess } from './io/random_access.js';
 export { bytesSource, fileSource } from './io/random_access.js';
 export type { ZipEntry } from './io/zip.js';
