@@ -11,6 +11,7 @@ import { CudaUnavailableError, DCN_VARIANTS, cudaUnavailableReason, dcnLaunch, g
 import { InternImage, configFromOfficial, readManifest } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { checkGraphReplay } from './harness/cuda_graph.js';
+import { seededRandom } from './harness/random.js';
 
 const BUILD = fileURLToPath(new URL('../packages/backend-cuda/scripts/build-cuda.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
@@ -110,11 +111,7 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
 for (const [mode, tolerance] of [['tf32', 5e-3], ['3xtf32', 2e-6]] as const) {
   gpuTest(`${mode} matmuls match the cpu backend within ${tolerance}`, async (t) => {
     const device = getCudaDevice();
-    const random = (shape: number[], seed: number) => {
-      let s = seed;
-      const n = shape.reduce((a, b) => a * b, 1);
-      return { shape, data: Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1) };
-    };
+    const random = (shape: number[], seed: number) => ({ shape, data: seededRandom(seed).floats(ii.sizeOf(shape)) });
     const gemmBefore = device.settings.gemm;
     const run = async (backend: 'cpu' | 'cuda', f: () => ii.Tensor) => {
       await ii.setBackend(backend);

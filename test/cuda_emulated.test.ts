@@ -4,48 +4,24 @@
 // on a GPU (packages/backend-cuda/scripts/smoke.mjs and the shared suites).
 import test from 'ava';
 import * as ii from '@internimage/core';
-import type { Tensor } from '@internimage/core';
 import { POISON, poisonEnabled } from '@internimage/core';
 import { CpuBackend } from '@internimage/backend-cpu';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
 import { readManifest, runFixtureCase } from 'internimage';
 import { createEmulatedAddon } from './harness/cuda_emulator.js';
 import { checkGraphReplay } from './harness/cuda_graph.js';
-import { mismatch } from './harness/compare.js';
-import { fixturePath, readFixtureJson } from './harness/fixtures.js';
+import { fixturePath } from './harness/fixtures.js';
+import { readOpCases, runOpCase } from './harness/op_cases.js';
 
 const addon = createEmulatedAddon();
 ii.registerBackend('cuda-emulated', () => new CudaBackend(new CudaDevice(addon, { poison: true })));
 
-interface Values { shape: number[]; dtype: 'float32' | 'int32'; values: Array<number | string> }
-interface OpCase { name: string; op: string; args: unknown[]; inputs: Record<string, Values>; expected: Values; tolerance: number }
-const numbers = (v: Values) => v.values.map(Number);
-function resolveArgs(args: unknown, tensors: Record<string, Tensor>): unknown {
-  if (Array.isArray(args)) return args.map((a) => resolveArgs(a, tensors));
-  if (args !== null && typeof args === 'object') {
-    if ('$t' in args) return tensors[(args as { $t: string }).$t];
-    return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, resolveArgs(v, tensors)]));
-  }
-  return args;
-}
-
-const { cases } = readFixtureJson<{ cases: OpCase[] }>('op_cases.json');
-for (const c of cases) {
+for (const c of readOpCases()) {
   test.serial(`cuda (emulated addon) | op case ${c.op}: ${c.name}`, async (t) => {
     await ii.setBackend('cuda-emulated');
     const before = ii.memory();
     const buffers = addon.liveBuffers();
-    const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, ii.tensor(numbers(v), v.shape, v.dtype)]));
-    const fn = (ii as unknown as Record<string, (...a: unknown[]) => Tensor>)[c.op]!;
-    const out = fn(...(resolveArgs(c.args, inputs) as unknown[]));
-    try {
-      t.deepEqual([...out.shape], c.expected.shape);
-      t.is(out.dtype, c.expected.dtype);
-      t.is(mismatch(await out.data(), numbers(c.expected), c.expected.dtype === 'int32' ? 0 : c.tolerance), null);
-    } finally {
-      out.dispose();
-      ii.dispose(...Object.values(inputs));
-    }
+    await runOpCase(t, c);
     t.deepEqual(ii.memory(), before);
     t.is(addon.liveBuffers(), buffers, 'every device buffer is freed');
   });

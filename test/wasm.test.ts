@@ -8,6 +8,7 @@ import '@internimage/backend-cpu';
 import { erfModule } from '../packages/backend-wasm/src/erf_kernel.js';
 import { runParts } from '../packages/backend-wasm/src/threads.js';
 import { instantiate } from '../packages/backend-wasm/src/wasm_runtime.js';
+import { seededRandom } from './harness/random.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
   const c = new Float64Array(m * n);
@@ -37,8 +38,8 @@ function normalCdf(x: number): number {
 }
 
 const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64], [301, 40, 1100]];
-let seed = 7;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+const random = seededRandom(7);
+const rand = () => random.float() - 0.5;
 
 test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 and 2 threads', async (t) => {
   for (const threads of [1, 2]) {
@@ -235,8 +236,7 @@ test.serial('a linear weight stored packed (in place or not) still reads back, a
 test('heap blocks never overlap, freed blocks are reused (split when larger), and mixed sizes do not grow it without bound', (t) => {
   const h = new WasmHeap();
   const live = new Map<number, number>();
-  let seed2 = 11;
-  const next = () => (seed2 = (Math.imul(seed2, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = seededRandom(11).float;
   let peakTop = 0;
   for (let step = 0; step < 4000; step++) {
     if (live.size > 0 && next() < 0.5) {
