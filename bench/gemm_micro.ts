@@ -5,7 +5,7 @@
 // Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants cur,6x8,...]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { gemmChunkRows, gemmModule, gemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import { GEMM_TILE, gemmChunkRows, gemmModule } from '../packages/backend-wasm/src/gemm_kernel.js';
 import type { GemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
 
 const { values: args } = parseArgs({
@@ -42,7 +42,7 @@ function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, wid
 
 const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, t), t.rows, 4 * t.vectors);
 const ALL: Record<string, () => Variant> = {
-  cur: () => ({ ...newVariant(gemmTile(fma)), name: 'cur' }),
+  cur: () => ({ ...newVariant(GEMM_TILE), name: 'cur' }),
 };
 for (const spec of ['6x8', '5x8', '4x8', '3x8', '3x12', '2x16', '1x24']) {
   const [, r, w] = /(\d+)x(\d+)/.exec(spec)!;

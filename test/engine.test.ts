@@ -6,7 +6,6 @@ import { CpuBackend } from '@internimage/backend-cpu';
 
 /** Storage without kernels and without synchronous reads. */
 class BareBackend implements Backend {
-  readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
   constructor(readonly name: string) {}
   write(values: TypedArray, _shape: readonly number[], _dtype: DType): DataId {

@@ -1,6 +1,6 @@
 // The wasm backend's generated GEMM kernel on awkward shapes, single- and multi-threaded, and its heap.
 import test from 'ava';
-import { WasmHeap, gemm, getThreads, heap, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
+import { WasmHeap, fastKernels, gemm, getThreads, heap, packB, packTransposed, setThreads, wasmKernels } from '@internimage/backend-wasm';
 import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
 import '@internimage/backend-cpu';
@@ -309,4 +309,16 @@ test.serial('a kernel part that fails on a worker thread is an error, and the th
   } finally {
     await setThreads(1);
   }
+});
+
+test('a typed-array kernel (cpu, or one wasm reuses) given other storage names the kernel, not "cpu"', (t) => {
+  const bare = { name: 'bare' } as ii.Backend;
+  const x = { dataId: {}, shape: [2], dtype: 'float32' as const };
+  t.throws(() => ii.getKernel('Unary', 'cpu')({ inputs: { x }, attrs: { op: 'relu' }, backend: bare }), {
+    message: "kernel Unary needs a backend that stores typed arrays (cpu, wasm), got 'bare'",
+  });
+  const reused = wasmKernels.find((k) => !fastKernels.includes(k))!;
+  t.throws(() => reused.kernelFunc({ inputs: {}, attrs: {}, backend: bare } as never), {
+    message: `kernel ${reused.kernelName} needs a backend that stores typed arrays (cpu, wasm), got 'bare'`,
+  });
 });

@@ -28,7 +28,6 @@ export class CpuBackend implements Backend {
     this.options = { poison: true, storage: typedArrays, ...options };
   }
 
-  readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
   /** Buffers stored in a kernel's layout (see relayout): how to read their values, and their size in that form. */
   private readonly relaid = new Map<DataId, { logical: () => TypedArray; bytes: number }>();
@@ -117,8 +116,14 @@ export class CpuBackend implements Backend {
   }
 }
 
-export function asCpu(backend: Backend): CpuBackend {
-  if (!(backend instanceof CpuBackend)) throw new Error(`cpu kernel called with backend '${backend.name}'`);
+/**
+ * The typed-array storage a kernel of cpu or wasm runs on. The error names the kernel, not a backend: wasm
+ * registers the cpu kernels' configs under its own name.
+ */
+export function asCpu(backend: Backend, kernelName = 'a typed-array kernel'): CpuBackend {
+  if (!(backend instanceof CpuBackend)) {
+    throw new Error(`${kernelName} needs a backend that stores typed arrays (cpu, wasm), got '${backend.name}'`);
+  }
   return backend;
 }
 
@@ -128,5 +133,5 @@ export function cpuKernel<K extends KernelName>(
   fn: (args: KernelArgs<K>, cpu: CpuBackend) => TensorInfo,
   backendName = 'cpu',
 ): KernelConfig<K> {
-  return { kernelName, backendName, kernelFunc: (args) => fn(args, asCpu(args.backend)) };
+  return { kernelName, backendName, kernelFunc: (args) => fn(args, asCpu(args.backend, `kernel ${kernelName}`)) };
 }

@@ -23,7 +23,6 @@ export const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1 };
 
 export class CudaBackend implements Backend {
   readonly name = 'cuda';
-  readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, Buffer>();
   private bytesHeld = 0;
   /** Outputs allocated by the kernel now running, freed again if it throws. */

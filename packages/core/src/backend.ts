@@ -22,8 +22,6 @@ export interface BackendMemory {
  */
 export interface Backend {
   readonly name: string;
-  /** Bits of float precision the backend computes with. */
-  readonly floatPrecision: 32;
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId;
   read(dataId: DataId): Promise<TypedArray>;
   /** Present only when the backend can read synchronously. */

@@ -155,8 +155,8 @@ export class Engine {
   }
 
   disposeTensor(t: Tensor): void {
-    if (t.disposed) return;
-    t.disposed = true;
+    if (t.isDisposed) return;
+    t.isDisposed = true;
     this.tensorCounts.set(t.backend, (this.tensorCounts.get(t.backend) ?? 1) - 1);
     for (const s of this.scopes) s.delete(t);
     const rec = this.data.get(t.dataId);
@@ -192,7 +192,7 @@ export class Engine {
     collectTensors(result, keepSet);
     for (const t of scope) if (!keepSet.has(t) && !t.kept) this.disposeTensor(t);
     const parent = this.scopes[this.scopes.length - 1];
-    if (parent) for (const t of keepSet) if (!t.kept && !t.disposed) parent.add(t);
+    if (parent) for (const t of keepSet) if (!t.kept && !t.isDisposed) parent.add(t);
     return result;
   }
 

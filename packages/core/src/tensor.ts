@@ -10,8 +10,8 @@ import { fmtShape } from './errors.js';
 export class Tensor implements TensorInfo {
   readonly shape: readonly number[];
   readonly size: number;
-  /** @internal set by the engine when the last handle is gone */
-  disposed = false;
+  /** True once disposed (set by the engine only). */
+  isDisposed = false;
   /** @internal set by keep() */
   kept = false;
 
@@ -29,10 +29,6 @@ export class Tensor implements TensorInfo {
 
   get rank(): number {
     return this.shape.length;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   /** A copy of the values, row-major. */
@@ -65,12 +61,12 @@ export class Tensor implements TensorInfo {
   }
 
   toString(): string {
-    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.backend.name}${this.disposed ? ', disposed' : ''})`;
+    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.backend.name}${this.isDisposed ? ', disposed' : ''})`;
   }
 
   /** @internal */
   assertLive(what: string): void {
-    if (this.disposed) throw new Error(`${what}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
+    if (this.isDisposed) throw new Error(`${what}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
   }
 }
 
