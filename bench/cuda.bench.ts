@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { DCNv3Info } from '@internimage/core';
-import { CudaGraph, GEMM_MODE_CODE, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import { CudaGraph, DCN_VARIANT_CODE, GEMM_MODE_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import type { CudaDevice, DcnVariant, Ptr } from '@internimage/backend-cuda';
 import { InternImage, variantConfig } from 'internimage';
 import { profileOps, printShares } from './cuda_profile.js';
@@ -64,7 +64,7 @@ function timeDcn(g: DCNv3Info, half: boolean, variant: DcnVariant): number {
   const [value, offset, mask] = host.map((a) => upload(device, half ? asHalf(a) : a)) as [Ptr, Ptr, Ptr];
   const out = device.alloc(n.value * (half ? 2 : 4), 'bench');
   try {
-    const launch = dcnLaunch(g, { value, offset, mask, out }, half, variant);
+    const launch = { ...g, value, offset, mask, out, half, variant: DCN_VARIANT_CODE[variant] };
     return device.timeMs(() => device.dcnv3('DCNv3', launch), iterations, 20);
   } finally {
     for (const p of [value, offset, mask, out]) device.free(p);

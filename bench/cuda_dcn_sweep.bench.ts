@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { DCNv3Info } from '@internimage/core';
-import { cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import { DCN_VARIANT_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import type { DcnVariant, Ptr } from '@internimage/backend-cuda';
 import { writeResults } from './harness.js';
 
@@ -225,7 +225,7 @@ function runCase(c: Case): void {
   const out16 = device.alloc(Math.ceil(nOut * 2 / 16) * 16, 'bench');
   allocs.push(out32, out16);
   const launchOf = (ins: [Ptr, Ptr, Ptr], out: Ptr, half: boolean, v: DcnVariant) =>
-    dcnLaunch(g, { value: ins[0], offset: ins[1], mask: ins[2], out }, half, v);
+    ({ ...g, value: ins[0], offset: ins[1], mask: ins[2], out, half, variant: DCN_VARIANT_CODE[v] });
   const reference = (ins: [Ptr, Ptr, Ptr]) => {
     device.dcnv3('DCNv3', launchOf(ins, out32, false, 'simple'));
     return new Float32Array(device.downloadSync(out32, nOut * 4));

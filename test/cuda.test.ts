@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
-import { CudaUnavailableError, DCN_VARIANTS, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import { CudaUnavailableError, DCN_VARIANTS, DCN_VARIANT_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import { InternImage, configFromOfficial, readManifest } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { checkGraphReplay } from './harness/cuda_graph.js';
@@ -91,7 +91,7 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
       const bytes = outCount * (half ? 2 : 4);
       const out = device.alloc(bytes, 'test');
       try {
-        device.dcnv3('DCNv3', dcnLaunch(info, { value: ptrs[0]!, offset: ptrs[1]!, mask: ptrs[2]!, out }, half, variant));
+        device.dcnv3('DCNv3', { ...info, value: ptrs[0]!, offset: ptrs[1]!, mask: ptrs[2]!, out, half, variant: DCN_VARIANT_CODE[variant] });
         const raw = await device.download(out, bytes);
         const got = half ? Float32Array.from(new Uint16Array(raw), (x) => ii.float16ToFloat32(x)) : new Float32Array(raw);
         const expected = file.values('output').data;

@@ -54,6 +54,11 @@ test.serial('poisoned outputs hold core POISON on cuda as on cpu/wasm (int32 -2^
   t.throws(() => poisonEnabled('INTERNIMAGE_CUDA_POISON', 'true'), { message: "INTERNIMAGE_CUDA_POISON='true': expected 1 (poison kernel outputs) or 0" });
 });
 
+test('cuda (emulated addon) | launches carry every field the addon reads (its II_*_FIELDS lists)', (t) => {
+  t.throws(() => addon.conv2d({} as never), { message: "conv2d: launch field 'x' is not a number" });
+  t.throws(() => addon.dcnv3({ value: 0, offset: 0, mask: 0, out: 0 } as never), { message: "dcnv3: launch field 'batch' is not a number" });
+});
+
 test.serial('cuda (emulated addon) | a kernel that fails frees its output and names the op', async (t) => {
   await ii.setBackend('cuda-emulated');
   const buffers = addon.liveBuffers();

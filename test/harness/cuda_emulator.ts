@@ -1,6 +1,8 @@
 // A JavaScript stand-in for the CUDA addon that follows the launch contracts of kernels/cuda/api.h with plain loops.
 // It lets the TypeScript side of the CUDA backend (argument and stride construction, buffer bookkeeping) run the
 // shared op cases on machines without a GPU. Float32 only for DCNv3; no timing.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch } from '@internimage/backend-cuda';
 
 /** Row-major walk of shape; visit gets the flat index and the offsets along each stride set. */
@@ -124,7 +126,29 @@ function withGraphs(base: EmulatedAddon): EmulatedAddon {
 type EmulatedAddon = Addon & { liveBuffers(): number };
 
 export function createEmulatedAddon(): EmulatedAddon {
-  return withGraphs(createPlainAddon());
+  return withGraphs(withLaunchFieldChecks(createPlainAddon()));
+}
+
+/** Struct launches and the field list native/addon.cc reads each from (its II_<name>_FIELDS macros). */
+const STRUCT_LAUNCHES = { gemm: 'GEMM', conv2d: 'CONV', avgPool2d: 'POOL', dcnv3: 'DCN' } as const;
+
+/** Every field the addon reads must be in the launch object, a number (or a boolean, read as 1/0), as on a GPU. */
+function withLaunchFieldChecks(base: EmulatedAddon): EmulatedAddon {
+  const source = readFileSync(fileURLToPath(new URL('../../packages/backend-cuda/native/addon.cc', import.meta.url)), 'utf8');
+  const a = { ...base };
+  const w = a as unknown as Record<string, (launch: Record<string, unknown>) => void>;
+  for (const [method, list] of Object.entries(STRUCT_LAUNCHES)) {
+    const body = new RegExp(`#define II_${list}_FIELDS\\(INT, I64, FLT, PTR\\)((?:.*\\\\\n)*.*)`).exec(source)?.[1];
+    if (!body) throw new Error(`emulator: no II_${list}_FIELDS list in native/addon.cc`);
+    const fields = [...body.matchAll(/\b(?:INT|I64|FLT|PTR)\((\w+)\)/g)].map((m) => m[1]!);
+    const call = (base as unknown as Record<string, (launch: Record<string, unknown>) => void>)[method]!;
+    w[method] = (launch) => {
+      const bad = fields.find((f) => typeof launch[f] !== 'number' && typeof launch[f] !== 'boolean');
+      if (bad) throw new Error(`${method}: launch field '${bad}' is not a number`);
+      call(launch);
+    };
+  }
+  return a;
 }
 
 function createPlainAddon(): EmulatedAddon {
@@ -249,11 +273,11 @@ function createPlainAddon(): EmulatedAddon {
     },
     conv2d(c: ConvLaunch) {
       const x = f32(c.x), w = f32(c.w), o = f32(c.out), bias = c.bias ? f32(c.bias) : null;
-      const ipg = c.inC / c.groups, opg = c.outC / c.groups;
-      for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outC; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
+      const ipg = c.inChannels / c.groups, opg = c.outChannels / c.groups;
+      for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outChannels; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
         let s = bias ? bias[oc]! : 0;
         for (let ic = 0; ic < ipg; ic++) for (let ky = 0; ky < c.kH; ky++) for (let kx = 0; kx < c.kW; kx++) {
-          const iy = oy * c.strideH - c.padTop + ky * c.dilH, ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+          const iy = oy * c.strideH - c.padTop + ky * c.dilationH, ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
           if (iy < 0 || iy >= c.inH || ix < 0 || ix >= c.inW) continue;
           s += x[b * c.xsN + (Math.floor(oc / opg) * ipg + ic) * c.xsC + iy * c.xsH + ix * c.xsW]! * w[((oc * ipg + ic) * c.kH + ky) * c.kW + kx]!;
         }
@@ -275,17 +299,17 @@ function createPlainAddon(): EmulatedAddon {
       if (d.half) throw new Error('emulator: float16 DCNv3 is not emulated');
       const v = f32(d.value), off = f32(d.offset), m = f32(d.mask), o = f32(d.out);
       const { inH: H, inW: W, group: G, groupChannels: D, points: P } = d;
-      const C = G * D, aH = Math.floor(d.dilH * (d.kH - 1) / 2), aW = Math.floor(d.dilW * (d.kW - 1) / 2);
+      const C = G * D, aH = Math.floor(d.dilationH * (d.kernelH - 1) / 2), aW = Math.floor(d.dilationW * (d.kernelW - 1) / 2);
       for (let pix = 0; pix < d.batch * d.outH * d.outW; pix++) {
         const wo = pix % d.outW, ho = Math.floor(pix / d.outW) % d.outH, n = Math.floor(pix / (d.outW * d.outH));
         for (let g = 0; g < G; g++) {
           const acc = new Float64Array(D);
           let p = 0;
-          for (let i = 0; i < d.kW; i++) for (let j = 0; j < d.kH; j++) {
-            if (d.removeCenter && i === Math.floor(d.kW / 2) && j === Math.floor(d.kH / 2)) continue;
+          for (let i = 0; i < d.kernelW; i++) for (let j = 0; j < d.kernelH; j++) {
+            if (d.removeCenter && i === Math.floor(d.kernelW / 2) && j === Math.floor(d.kernelH / 2)) continue;
             const k = (pix * G + g) * P + p++;
-            const x = wo * d.strideW - d.padW + aW + (i * d.dilW - aW + off[2 * k]!) * d.offsetScale;
-            const y = ho * d.strideH - d.padH + aH + (j * d.dilH - aH + off[2 * k + 1]!) * d.offsetScale;
+            const x = wo * d.strideW - d.padW + aW + (i * d.dilationW - aW + off[2 * k]!) * d.offsetScale;
+            const y = ho * d.strideH - d.padH + aH + (j * d.dilationH - aH + off[2 * k + 1]!) * d.offsetScale;
             if (!(y > -1 && x > -1 && y < H && x < W)) continue;
             const y0 = Math.floor(y), x0 = Math.floor(x), ly = y - y0, lx = x - x0;
             for (const [r, c, wt] of [[y0, x0, (1 - ly) * (1 - lx)], [y0, x0 + 1, (1 - ly) * lx], [y0 + 1, x0, ly * (1 - lx)], [y0 + 1, x0 + 1, ly * lx]] as const) {

@@ -219,11 +219,11 @@ run('gemm', () => {
 
 // ---- convolution and pooling ---------------------------------------------------------------------------------------
 function convRef(c, x, w, bias) {
-  const o = new Float32Array(c.batch * c.outC * c.outH * c.outW), ipg = c.inC / c.groups, opg = c.outC / c.groups;
-  for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outC; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
+  const o = new Float32Array(c.batch * c.outChannels * c.outH * c.outW), ipg = c.inChannels / c.groups, opg = c.outChannels / c.groups;
+  for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outChannels; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
     let s = bias ? bias[oc] : 0;
     for (let ic = 0; ic < ipg; ic++) for (let ky = 0; ky < c.kH; ky++) for (let kx = 0; kx < c.kW; kx++) {
-      const iy = oy * c.strideH - c.padTop + ky * c.dilH, ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+      const iy = oy * c.strideH - c.padTop + ky * c.dilationH, ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
       if (iy < 0 || iy >= c.inH || ix < 0 || ix >= c.inW) continue;
       s += x[b * c.xsN + (Math.floor(oc / opg) * ipg + ic) * c.xsC + iy * c.xsH + ix * c.xsW] * w[((oc * ipg + ic) * c.kH + ky) * c.kW + kx];
     }
@@ -233,13 +233,13 @@ function convRef(c, x, w, bias) {
 }
 function convCase(name, g, nhwc) {
   const c = { ...g };
-  c.outH = Math.floor((c.inH + 2 * c.padTop - (c.dilH * (c.kH - 1) + 1)) / c.strideH) + 1;
-  c.outW = Math.floor((c.inW + 2 * c.padLeft - (c.dilW * (c.kW - 1) + 1)) / c.strideW) + 1;
+  c.outH = Math.floor((c.inH + 2 * c.padTop - (c.dilationH * (c.kH - 1) + 1)) / c.strideH) + 1;
+  c.outW = Math.floor((c.inW + 2 * c.padLeft - (c.dilationW * (c.kW - 1) + 1)) / c.strideW) + 1;
   const st = (C, H, W) => (nhwc ? [H * W * C, 1, W * C, C] : [C * H * W, H * W, W, 1]);
-  [c.xsN, c.xsC, c.xsH, c.xsW] = st(c.inC, c.inH, c.inW);
-  [c.osN, c.osC, c.osH, c.osW] = st(c.outC, c.outH, c.outW);
-  const x = randn(c.batch * c.inC * c.inH * c.inW), w = randn(c.outC * (c.inC / c.groups) * c.kH * c.kW, 0.3), bias = randn(c.outC);
-  const n = c.batch * c.outC * c.outH * c.outW, want = convRef(c, x, w, bias);
+  [c.xsN, c.xsC, c.xsH, c.xsW] = st(c.inChannels, c.inH, c.inW);
+  [c.osN, c.osC, c.osH, c.osW] = st(c.outChannels, c.outH, c.outW);
+  const x = randn(c.batch * c.inChannels * c.inH * c.inW), w = randn(c.outChannels * (c.inChannels / c.groups) * c.kH * c.kW, 0.3), bias = randn(c.outChannels);
+  const n = c.batch * c.outChannels * c.outH * c.outW, want = convRef(c, x, w, bias);
   const px = up(x), pw = up(w), pb = up(bias), po = out(n);
   for (const variant of [0, 1]) {
     cu.fill32(po, n, 0xffffffff);
@@ -248,13 +248,13 @@ function convCase(name, g, nhwc) {
   }
 }
 run('conv2d', () => {
-  const base = { batch: 2, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilH: 1, dilW: 1, groups: 1, kH: 3, kW: 3 };
-  convCase('stem NCHW 3->32 3x3 s2', { ...base, inC: 3, inH: 33, inW: 30, outC: 32, strideH: 2, strideW: 2 }, false);
-  convCase('downsample NHWC 64->128 3x3 s2', { ...base, inC: 64, inH: 14, inW: 14, outC: 128, strideH: 2, strideW: 2 }, true);
-  convCase('depthwise NHWC 3x3', { ...base, inC: 64, inH: 9, inW: 11, outC: 64, groups: 64 }, true);
-  convCase('depthwise NHWC 5x5', { ...base, inC: 40, inH: 9, inW: 7, outC: 40, groups: 40, kH: 5, kW: 5, padTop: 2, padLeft: 2 }, true);
-  convCase('grouped NHWC dilation 2', { ...base, inC: 6, inH: 8, inW: 8, outC: 3, groups: 3, dilH: 2, dilW: 2, padTop: 2, padLeft: 2 }, true);
-  convCase('1x1 NCHW', { ...base, inC: 16, inH: 5, inW: 6, outC: 24, kH: 1, kW: 1, padTop: 0, padLeft: 0 }, false);
+  const base = { batch: 2, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1, kH: 3, kW: 3 };
+  convCase('stem NCHW 3->32 3x3 s2', { ...base, inChannels: 3, inH: 33, inW: 30, outChannels: 32, strideH: 2, strideW: 2 }, false);
+  convCase('downsample NHWC 64->128 3x3 s2', { ...base, inChannels: 64, inH: 14, inW: 14, outChannels: 128, strideH: 2, strideW: 2 }, true);
+  convCase('depthwise NHWC 3x3', { ...base, inChannels: 64, inH: 9, inW: 11, outChannels: 64, groups: 64 }, true);
+  convCase('depthwise NHWC 5x5', { ...base, inChannels: 40, inH: 9, inW: 7, outChannels: 40, groups: 40, kH: 5, kW: 5, padTop: 2, padLeft: 2 }, true);
+  convCase('grouped NHWC dilation 2', { ...base, inChannels: 6, inH: 8, inW: 8, outChannels: 3, groups: 3, dilationH: 2, dilationW: 2, padTop: 2, padLeft: 2 }, true);
+  convCase('1x1 NCHW', { ...base, inChannels: 16, inH: 5, inW: 6, outChannels: 24, kH: 1, kW: 1, padTop: 0, padLeft: 0 }, false);
 });
 run('avgPool2d', () => {
   const p = { batch: 2, channels: 3, inH: 6, inW: 7, kH: 3, kW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, countIncludePad: 0 };
@@ -277,18 +277,18 @@ run('avgPool2d', () => {
 // ---- DCNv3 ---------------------------------------------------------------------------------------------------------
 function dcnRef(d, v, off, m) {
   const { inH: H, inW: W, group: G, groupChannels: D, points: P } = d, C = G * D;
-  const aH = Math.floor(d.dilH * (d.kH - 1) / 2), aW = Math.floor(d.dilW * (d.kW - 1) / 2);
+  const aH = Math.floor(d.dilationH * (d.kernelH - 1) / 2), aW = Math.floor(d.dilationW * (d.kernelW - 1) / 2);
   const o = new Float32Array(d.batch * d.outH * d.outW * C);
   for (let n = 0; n < d.batch; n++) for (let ho = 0; ho < d.outH; ho++) for (let wo = 0; wo < d.outW; wo++) {
     const pix = (n * d.outH + ho) * d.outW + wo;
     for (let g = 0; g < G; g++) {
       const acc = new Float64Array(D);
       let p = 0;
-      for (let i = 0; i < d.kW; i++) for (let j = 0; j < d.kH; j++) {
-        if (d.removeCenter && i === Math.floor(d.kW / 2) && j === Math.floor(d.kH / 2)) continue;
+      for (let i = 0; i < d.kernelW; i++) for (let j = 0; j < d.kernelH; j++) {
+        if (d.removeCenter && i === Math.floor(d.kernelW / 2) && j === Math.floor(d.kernelH / 2)) continue;
         const k = (pix * G + g) * P + p++;
-        const x = wo * d.strideW - d.padW + aW + (i * d.dilW - aW + off[2 * k]) * d.offsetScale;
-        const y = ho * d.strideH - d.padH + aH + (j * d.dilH - aH + off[2 * k + 1]) * d.offsetScale;
+        const x = wo * d.strideW - d.padW + aW + (i * d.dilationW - aW + off[2 * k]) * d.offsetScale;
+        const y = ho * d.strideH - d.padH + aH + (j * d.dilationH - aH + off[2 * k + 1]) * d.offsetScale;
         if (!(y > -1 && x > -1 && y < H && x < W)) continue;
         const y0 = Math.floor(y), x0 = Math.floor(x), ly = y - y0, lx = x - x0;
         for (const [r, c, wgt] of [[y0, x0, (1 - ly) * (1 - lx)], [y0, x0 + 1, (1 - ly) * lx], [y0 + 1, x0, ly * (1 - lx)], [y0 + 1, x0 + 1, ly * lx]]) {
@@ -304,7 +304,7 @@ function dcnRef(d, v, off, m) {
 function dcnGeom(batch, H, W, G, D, o = {}) {
   const k = o.k ?? 3, s = o.stride ?? 1, pad = o.pad ?? 1, dil = o.dil ?? 1, rc = o.removeCenter ?? false;
   const outH = Math.floor((H + 2 * pad - (dil * (k - 1) + 1)) / s) + 1, outW = Math.floor((W + 2 * pad - (dil * (k - 1) + 1)) / s) + 1;
-  return { batch, inH: H, inW: W, outH, outW, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad, dilH: dil, dilW: dil,
+  return { batch, inH: H, inW: W, outH, outW, kernelH: k, kernelW: k, strideH: s, strideW: s, padH: pad, padW: pad, dilationH: dil, dilationW: dil,
     group: G, groupChannels: D, points: k * k - (rc ? 1 : 0), offsetScale: o.scale ?? 1, removeCenter: rc ? 1 : 0 };
 }
 function dcnInputs(d, offScale = 2) {

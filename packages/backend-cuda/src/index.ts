@@ -9,9 +9,8 @@ export { CudaGraph } from './graph.js';
 export type { Ptr } from './device.js';
 export type { Addon, ConvLaunch, DcnLaunch, DeviceInfo, GemmLaunch, MemoryInfo, PoolLaunch, ProbeResult } from './addon.js';
 export { ADDON_PATH, CudaUnavailableError, cudaUnavailableReason } from './loader.js';
-export { DCN_VARIANTS, GEMM_MODE_CODE, settingsFromEnv } from './settings.js';
+export { DCN_VARIANTS, DCN_VARIANT_CODE, GEMM_MODE_CODE, settingsFromEnv } from './settings.js';
 export type { CudaSettings, DcnVariant, GemmMode, ConvVariant } from './settings.js';
-export { dcnLaunch } from './kernels/dcnv3.js';
 export { cudaKernels } from './kernels/index.js';
 
 // Importing this package makes 'cuda' available to setBackend(); initialising it throws
