@@ -5,8 +5,8 @@
 // Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants cur,6x8,...]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { GEMM_TILE, gemmChunkRows, gemmModule } from '../packages/backend-wasm/src/gemm_kernel.js';
-import type { GemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import { GEMM_TILE, gemmChunkRows, gemmModule } from '@internimage/backend-wasm/internals';
+import type { GemmTile } from '@internimage/backend-wasm/internals';
 
 const { values: args } = parseArgs({
   options: {

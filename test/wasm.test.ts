@@ -5,9 +5,7 @@ import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
 import '@internimage/backend-cpu';
 // Internals, for the thread-failure test.
-import { erfModule } from '../packages/backend-wasm/src/erf_kernel.js';
-import { runParts } from '../packages/backend-wasm/src/threads.js';
-import { instantiate } from '../packages/backend-wasm/src/wasm_runtime.js';
+import { erfModule, instantiate, runParts } from '@internimage/backend-wasm/internals';
 import { seededRandom } from './harness/random.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// GPU smoke test, independent of the TypeScript build: loads the addon, runs every launch once on small data and
-// compares with a plain-JS reference. Prints PASS/FAIL per check and exits non-zero when one fails.
-// Run on the GPU machine: node packages/backend-cuda/scripts/smoke.mjs
+// GPU smoke test of the addon alone (no CudaBackend): loads it, runs every launch once on small data and compares
+// with a plain-JS loop or, where the math is more than a loop (erf/GELU, DCNv3), with the cpu backend's kernels, the
+// reference implementation. Prints PASS/FAIL per check and exits non-zero when one fails.
+// Run on the GPU machine after `npm run build` (for core and backend-cpu): node packages/backend-cuda/scripts/smoke.mjs
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { CpuBackend } from '@internimage/backend-cpu';
+import { float16ToFloat32 as fromHalf, float32ToFloat16 as toHalf, getKernel, poisonBits } from '@internimage/core';
 
 const addonPath = fileURLToPath(new URL('../native/build/Release/internimage_cuda.node', import.meta.url));
 const cu = createRequire(import.meta.url)(addonPath);
@@ -17,6 +20,9 @@ console.log(`device: ${info.name} (sm ${info.computeCapability}, ${(info.totalMe
   `runtime ${info.runtimeVersion}, driver ${info.driverVersion})`);
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
+const POISON = poisonBits('float32');
+/** Two float16 NaNs: the poison of float16 outputs. */
+const POISON_HALF = 0x7e007e00;
 let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 const randn = (n, scale = 1) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
@@ -29,7 +35,7 @@ function up(arr) {
 }
 function out(n, bytesPer = 4) {
   const p = cu.alloc(Math.max(n * bytesPer, 4));
-  cu.fill32(p, Math.ceil((n * bytesPer) / 4), 0xffffffff); // NaN poison
+  cu.fill32(p, Math.ceil((n * bytesPer) / 4), bytesPer === 2 ? POISON_HALF : POISON);
   live.add(p);
   return p;
 }
@@ -72,29 +78,17 @@ function run(name, fn) {
     console.log(`FAIL  ${name}: ${e.stack ?? e}`);
   }
 }
-const erf = (x) => { // Abramowitz–Stegun 7.1.26 is too coarse; use a series/continued fraction like the reference
-  const ax = Math.abs(x);
-  if (ax < 2) { let t = x, s = x; for (let n = 1; n < 100; n++) { t *= -x * x / n; s += t / (2 * n + 1); } return 2 / Math.sqrt(Math.PI) * s; }
-  if (ax > 6) return Math.sign(x);
-  let f = ax; for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
-  return Math.sign(x) * (1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f);
-};
-const gelu = (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
-function toHalf(v) {
-  const f = new Float32Array([v]), u = new Uint32Array(f.buffer)[0];
-  const sign = (u >>> 16) & 0x8000, exp = ((u >>> 23) & 0xff) - 127 + 15, mant = u & 0x7fffff;
-  if (exp >= 31) return sign | 0x7c00;
-  if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (1 - exp + 13));
-  let h = sign | (exp << 10) | (mant >> 13);
-  if ((mant & 0x1fff) > 0x1000 || ((mant & 0x1fff) === 0x1000 && (h & 1))) h++;
-  return h;
+const reference = new CpuBackend('cpu', { poison: true });
+/** A cpu kernel on host arrays: inputs are { name: [Float32Array, shape] }. */
+function onCpu(kernel, inputs, attrs) {
+  const infos = Object.fromEntries(Object.entries(inputs).map(([name, [data, shape]]) =>
+    [name, { dataId: reference.write(data, shape, 'float32'), shape, dtype: 'float32' }]));
+  const result = getKernel(kernel, 'cpu')({ inputs: infos, attrs, backend: reference });
+  const values = reference.readSync(result.dataId);
+  for (const t of [...Object.values(infos), result]) reference.disposeData(t.dataId);
+  return values;
 }
-function fromHalf(h) {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
+const gelu = (x) => onCpu('Unary', { x: [x, [x.length]] }, { op: 'gelu' });
 
 // ---- elementwise ------------------------------------------------------------------------------------------------
 run('binary', () => {
@@ -113,7 +107,7 @@ run('binary', () => {
 run('unary', () => {
   const x = randn(1000, 4), px = up(x), po = out(1000);
   cu.unary(7, 0, px, po, 1000);
-  check('unary gelu (erf)', f32(po, 1000), x.map(gelu), 1e-6);
+  check('unary gelu (erf)', f32(po, 1000), gelu(x), 1e-6);
   cu.unary(9, 0, px, po, 1000);
   check('unary sigmoid', f32(po, 1000), x.map((v) => 1 / (1 + Math.exp(-v))), 1e-6);
 });
@@ -199,7 +193,7 @@ run('gemm', () => {
     const want = linearRef(x, w, bias, M, N, K);
     // 3xTF32 splits each operand into a TF32 high part and a TF32 residual; its error grows with K (2.7e-5 at K=2048 on an H200).
     for (const [mode, name, tol] of [[0, 'simt', 1e-5], [2, '3xtf32', 5e-5], [1, 'tf32', 5e-3]]) {
-      cu.fill32(po, M * N, 0xffffffff);
+      cu.fill32(po, M * N, POISON);
       cu.gemm(linearArgs(px, pw, pb, po, M, N, K, mode));
       check(`gemm ${name} linear ${M}x${N}x${K}`, f32(po, M * N), want, tol);
     }
@@ -212,9 +206,9 @@ run('gemm', () => {
   const want = new Float32Array(B * M * N);
   for (let z = 0; z < B; z++) for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
     let s = 0; for (let k = 0; k < K; k++) s += a[m * K + k] * b[z * K * N + k * N + n];
-    want[z * M * N + m * N + n] = gelu(s);
+    want[z * M * N + m * N + n] = s;
   }
-  check('gemm simt batched broadcast, B row-major, GELU', f32(po, B * M * N), want, 1e-5);
+  check('gemm simt batched broadcast, B row-major, GELU', f32(po, B * M * N), gelu(want), 1e-5);
 });
 
 // ---- convolution and pooling ---------------------------------------------------------------------------------------
@@ -242,7 +236,7 @@ function convCase(name, g, nhwc) {
   const n = c.batch * c.outChannels * c.outH * c.outW, want = convRef(c, x, w, bias);
   const px = up(x), pw = up(w), pb = up(bias), po = out(n);
   for (const variant of [0, 1]) {
-    cu.fill32(po, n, 0xffffffff);
+    cu.fill32(po, n, POISON);
     cu.conv2d({ ...c, x: px, w: pw, bias: pb, out: po, variant, gemmMode: 0 });
     check(`conv2d ${name} ${variant ? 'direct' : 'auto'}`, f32(po, n), want, 1e-5);
   }
@@ -275,31 +269,14 @@ run('avgPool2d', () => {
 });
 
 // ---- DCNv3 ---------------------------------------------------------------------------------------------------------
+/** DCNv3 on the cpu backend (float32 inputs). */
 function dcnRef(d, v, off, m) {
-  const { inH: H, inW: W, group: G, groupChannels: D, points: P } = d, C = G * D;
-  const aH = Math.floor(d.dilationH * (d.kernelH - 1) / 2), aW = Math.floor(d.dilationW * (d.kernelW - 1) / 2);
-  const o = new Float32Array(d.batch * d.outH * d.outW * C);
-  for (let n = 0; n < d.batch; n++) for (let ho = 0; ho < d.outH; ho++) for (let wo = 0; wo < d.outW; wo++) {
-    const pix = (n * d.outH + ho) * d.outW + wo;
-    for (let g = 0; g < G; g++) {
-      const acc = new Float64Array(D);
-      let p = 0;
-      for (let i = 0; i < d.kernelW; i++) for (let j = 0; j < d.kernelH; j++) {
-        if (d.removeCenter && i === Math.floor(d.kernelW / 2) && j === Math.floor(d.kernelH / 2)) continue;
-        const k = (pix * G + g) * P + p++;
-        const x = wo * d.strideW - d.padW + aW + (i * d.dilationW - aW + off[2 * k]) * d.offsetScale;
-        const y = ho * d.strideH - d.padH + aH + (j * d.dilationH - aH + off[2 * k + 1]) * d.offsetScale;
-        if (!(y > -1 && x > -1 && y < H && x < W)) continue;
-        const y0 = Math.floor(y), x0 = Math.floor(x), ly = y - y0, lx = x - x0;
-        for (const [r, c, wgt] of [[y0, x0, (1 - ly) * (1 - lx)], [y0, x0 + 1, (1 - ly) * lx], [y0 + 1, x0, ly * (1 - lx)], [y0 + 1, x0 + 1, ly * lx]]) {
-          if (r < 0 || r >= H || c < 0 || c >= W) continue;
-          for (let e = 0; e < D; e++) acc[e] += m[k] * wgt * v[((n * H + r) * W + c) * C + g * D + e];
-        }
-      }
-      for (let e = 0; e < D; e++) o[pix * C + g * D + e] = acc[e];
-    }
-  }
-  return o;
+  const pixels = [d.batch, d.outH, d.outW], channels = d.group * d.groupChannels;
+  return onCpu('DCNv3', {
+    value: [v, [d.batch, d.inH, d.inW, channels]],
+    offset: [off, [...pixels, d.group * d.points * 2]],
+    mask: [m, [...pixels, d.group * d.points]],
+  }, { ...d, removeCenter: Boolean(d.removeCenter), outShape: [...pixels, channels] });
 }
 function dcnGeom(batch, H, W, G, D, o = {}) {
   const k = o.k ?? 3, s = o.stride ?? 1, pad = o.pad ?? 1, dil = o.dil ?? 1, rc = o.removeCenter ?? false;
@@ -331,28 +308,28 @@ run('dcnv3', () => {
     const want = dcnRef(d, v, off, m);
     const pv = up(v), poff = up(off), pm = up(m), po = out(nOutEl);
     for (const variant of [0, 1]) {
-      cu.fill32(po, nOutEl, 0xffffffff);
+      cu.fill32(po, nOutEl, POISON);
       cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: po, half: 0, variant });
-      check(`dcnv3 fp32 ${variant ? 'simple' : 'vec'} ${name}`, f32(po, nOutEl), want, 1e-5);
+      check(`dcnv3 fp32 ${variant ? 'simple' : 'auto'} ${name}`, f32(po, nOutEl), want, 1e-5);
     }
     const h = (a) => Uint16Array.from(a, toHalf);
     const vh = h(v), offh = h(off), mh = h(m);
     const wantH = dcnRef(d, Float32Array.from(vh, fromHalf), Float32Array.from(offh, fromHalf), Float32Array.from(mh, fromHalf));
     const phv = up(vh), phoff = up(offh), phm = up(mh), pho = out(nOutEl, 2);
     for (const variant of [0, 1]) {
-      cu.fill32(pho, Math.ceil(nOutEl / 2), 0xffffffff);
+      cu.fill32(pho, Math.ceil(nOutEl / 2), POISON_HALF);
       cu.dcnv3({ ...d, value: phv, offset: phoff, mask: phm, out: pho, half: 1, variant });
-      check(`dcnv3 fp16 ${variant ? 'simple' : 'vec'} ${name}`, Float32Array.from(u16(pho, nOutEl), fromHalf), wantH, 2e-3);
+      check(`dcnv3 fp16 ${variant ? 'simple' : 'auto'} ${name}`, Float32Array.from(u16(pho, nOutEl), fromHalf), wantH, 2e-3);
     }
   }
-  // The benchmark shapes at batch 64: vectorised against simple (too large for the JS reference).
+  // The benchmark shapes at batch 64: auto against simple (too large for the reference to be quick).
   for (const [H, C, G] of [[56, 64, 4], [28, 128, 8], [14, 256, 16], [7, 512, 32]]) {
     const d = dcnGeom(64, H, H, G, C / G);
     const { v, off, m, nOutEl } = dcnInputs(d, 1);
     const pv = up(v), poff = up(off), pm = up(m), pa = out(nOutEl), pb = out(nOutEl);
     cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: pa, half: 0, variant: 0 });
     cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: pb, half: 0, variant: 1 });
-    check(`dcnv3 fp32 vec vs simple 64x${H}x${H}x${C} G${G}`, f32(pa, nOutEl), f32(pb, nOutEl), 1e-6);
+    check(`dcnv3 fp32 auto vs simple 64x${H}x${H}x${C} G${G}`, f32(pa, nOutEl), f32(pb, nOutEl), 1e-6);
   }
 });
 
