@@ -56,8 +56,8 @@ function geometry(batch: number, h: number, w: number, group: number, groupChann
 } = {}): DCNv3Info {
   const k = o.k ?? 3, stride = o.stride ?? 1, pad = o.pad ?? 1, dilation = o.dilation ?? 1;
   const removeCenter = o.removeCenter ?? false;
-  const outH = Math.floor((h + 2 * pad - (dilation * (k - 1) + 1)) / stride) + 1;
-  const outW = Math.floor((w + 2 * pad - (dilation * (k - 1) + 1)) / stride) + 1;
+  const outH = ii.convOutputSize(h, k, stride, 2 * pad, dilation);
+  const outW = ii.convOutputSize(w, k, stride, 2 * pad, dilation);
   return {
     batch, inH: h, inW: w, outH, outW, kernelH: k, kernelW: k, strideH: stride, strideW: stride, padH: pad, padW: pad,
     dilationH: dilation, dilationW: dilation, group, groupChannels, offsetScale: o.offsetScale ?? 1, removeCenter,

@@ -28,10 +28,10 @@ interface OpBench {
 }
 
 const randData = (n: number) => Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
-const initializer = (name: string, dims: number[], data = randData(dims.reduce((a, b) => a * b, 1))) => ({ name, dims, data });
+const initializer = (name: string, dims: number[], data = randData(ii.sizeOf(dims))) => ({ name, dims, data });
 
 const rand = (shape: number[], scale = 1) => {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = ii.sizeOf(shape);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = (Math.random() * 2 - 1) * scale;
   return ii.tensor(data, shape);

@@ -71,8 +71,8 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
       const [n, h, w, ch] = input.shape as [number, number, number, number];
       const k = Number(c.kernel), s = Number(c.stride), p = Number(c.pad), d = Number(c.dilation);
       const removeCenter = Boolean(c.remove_center);
-      const outH = Math.floor((h + 2 * p - (d * (k - 1) + 1)) / s) + 1;
-      const outW = Math.floor((w + 2 * p - (d * (k - 1) + 1)) / s) + 1;
+      const outH = ii.convOutputSize(h, k, s, 2 * p, d);
+      const outW = ii.convOutputSize(w, k, s, 2 * p, d);
       const info: ii.DCNv3Info = {
         batch: n, inH: h, inW: w, outH, outW, kernelH: k, kernelW: k, strideH: s, strideW: s, padH: p, padW: p,
         dilationH: d, dilationW: d, group: Number(c.group), groupChannels: Number(c.group_channels),
@@ -166,7 +166,7 @@ gpuTest('layerNorm and softmax match the cpu backend at every row length path', 
   }
   for (const length of [9, 16, 17, 70]) cases.push([`softmax length ${length}`, [53, length], (x) => ii.softmax(x, -1)]);
   for (const [name, shape, op] of cases) {
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = ii.sizeOf(shape);
     const outputs: Float32Array[] = [];
     for (const backend of ['cpu', 'cuda']) {
       await ii.setBackend(backend);

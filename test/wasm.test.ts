@@ -66,7 +66,7 @@ test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 
 
 test.serial('the heap gets every block back: repeated ops leave its use unchanged, and views stay valid when it grows', async (t) => {
   await ii.setBackend('wasm');
-  const r = (shape: number[]) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand), shape);
+  const r = (shape: number[]) => ii.tensor(Float32Array.from({ length: ii.sizeOf(shape) }, rand), shape);
   const x = r([1, 9, 9, 32]);
   const w = r([48, 32]);
   const dw = r([32, 1, 3, 3]);
@@ -187,7 +187,7 @@ test.serial('transposes (WASM gather over merged axes) match the reference: floa
   ];
   for (const [shape, perm] of cases) {
     for (const dtype of ['float32', 'int32'] as const) {
-      const size = shape.reduce((a, b) => a * b, 1);
+      const size = ii.sizeOf(shape);
       const values = dtype === 'float32' ? Float32Array.from({ length: size }, rand) : Int32Array.from({ length: size }, (_, i) => i * 7 - 50);
       const run = async (backend: string) => {
         await ii.setBackend(backend);
@@ -258,7 +258,7 @@ test('heap blocks never overlap, freed blocks are reused (split when larger), an
 
 test.serial('every threaded kernel gives the same bits on 1 and 2 threads', async (t) => {
   await ii.setBackend('wasm');
-  const r = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * scale), shape);
+  const r = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: ii.sizeOf(shape) }, () => rand() * scale), shape);
   // Large enough that every kernel splits its work (see the *_PER_THREAD thresholds).
   const x = r([1, 48, 48, 64]);
   const w = r([96, 64]);

@@ -8,22 +8,7 @@ import { CpuBackend } from '@internimage/backend-cpu';
 import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch } from '@internimage/backend-cuda';
 import { UNARY_OP_CODE } from '@internimage/backend-cuda';
 import type { KernelName, KernelSpec, TypedArray, UnaryOpName } from '@internimage/core';
-import { getKernel } from '@internimage/core';
-
-/** Row-major walk of shape; visit gets the flat index and the offsets along each stride set. */
-function walk(shape: number[], sets: number[][], visit: (i: number, offs: number[]) => void): void {
-  const total = shape.reduce((a, b) => a * b, 1);
-  for (let i = 0; i < total; i++) {
-    const offs = sets.map(() => 0);
-    let t = i;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      const c = t % shape[d]!;
-      t = Math.floor(t / shape[d]!);
-      sets.forEach((s, k) => { offs[k]! += c * s[d]!; });
-    }
-    visit(i, offs);
-  }
-}
+import { getKernel, sizeOf, walk } from '@internimage/core';
 
 /** Runs a cpu kernel, the reference implementation, on host arrays (so the emulator has no math of its own for them). */
 const reference = new CpuBackend('cpu', { poison: true });
@@ -309,8 +294,7 @@ function createPlainAddon(): EmulatedAddon {
       if (d.half) throw new Error('emulator: float16 DCNv3 is not emulated');
       const pixels = [d.batch, d.outH, d.outW];
       const channels = d.group * d.groupChannels;
-      const count = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
-      const input = (p: number, shape: number[]) => ({ data: f32(p).subarray(0, count(shape)), shape });
+      const input = (p: number, shape: number[]) => ({ data: f32(p).subarray(0, sizeOf(shape)), shape });
       f32(d.out).set(onCpu('DCNv3', {
         value: input(d.value, [d.batch, d.inH, d.inW, channels]),
         offset: input(d.offset, [...pixels, d.group * d.points * 2]),

@@ -4,6 +4,7 @@ import { BackendUnavailableError } from './errors.js';
 import { getKernel } from './kernel_registry.js';
 import type { KernelName, KernelSpec } from './kernel_names.js';
 import { Tensor } from './tensor.js';
+import { sizeOf } from './shape.js';
 
 interface DataRecord {
   backend: Backend;
@@ -145,7 +146,7 @@ export class Engine {
     const rec = this.data.get(info.dataId);
     if (rec) rec.refs++;
     else {
-      const size = info.shape.reduce((a, b) => a * b, 1);
+      const size = sizeOf(info.shape);
       this.data.set(info.dataId, { backend, bytes: size * bytesPerElement(info.dtype), refs: 1 });
     }
     const t = new Tensor(info.dataId, info.shape, info.dtype, backend, this.nextId++);

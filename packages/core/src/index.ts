@@ -8,7 +8,10 @@ export { getKernel, hasKernel, listKernels, registerKernel } from './kernel_regi
 export type { KernelArgs, KernelConfig, KernelFunc } from './kernel_registry.js';
 export type * from './kernel_names.js';
 export { Tensor } from './tensor.js';
-export { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from './shape.js';
+export {
+  broadcastShapes, broadcastStrides, convOutputSize, imageStrides, lines, shapesEqual, sizeOf, stridesOf, walk,
+} from './shape.js';
+export type { ImageStrides } from './shape.js';
 export { float16ToFloat32, float32ToFloat16, bfloat16ToFloat32, float32ToBfloat16 } from './half.js';
 export { fill, fromTypedArray, moveTo, ones, scalar, tensor, zeros } from './creation.js';
 export * from './ops/binary.js';

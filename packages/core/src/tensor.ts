@@ -2,6 +2,7 @@ import type { Backend, DataId, TensorInfo } from './backend.js';
 import type { DType, TypedArray } from './dtypes.js';
 import { engine } from './engine.js';
 import { fmtShape } from './errors.js';
+import { sizeOf } from './shape.js';
 
 /**
  * An immutable handle to data resident on one backend. Create tensors with the functions of `creation.ts`
@@ -24,7 +25,7 @@ export class Tensor implements TensorInfo {
     readonly id: number,
   ) {
     this.shape = Object.freeze([...shape]);
-    this.size = shape.reduce((a, b) => a * b, 1);
+    this.size = sizeOf(shape);
   }
 
   get rank(): number {
@@ -73,6 +74,6 @@ export class Tensor implements TensorInfo {
 function nest(flat: number[], shape: readonly number[]): unknown {
   if (shape.length === 0) return flat[0];
   const [n, ...rest] = shape as [number, ...number[]];
-  const step = rest.reduce((a, b) => a * b, 1);
+  const step = sizeOf(rest);
   return Array.from({ length: n }, (_, i) => nest(flat.slice(i * step, (i + 1) * step), rest));
 }

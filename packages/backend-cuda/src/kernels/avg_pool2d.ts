@@ -1,5 +1,5 @@
+import { imageStrides } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { imageStrides } from '../layout.js';
 
 export const avgPool2dConfig = cudaKernel('AvgPool2D', ({ inputs: { x }, attrs: g }, be) => {
   const out = be.alloc(g.outShape, 'float32', 'AvgPool2D');

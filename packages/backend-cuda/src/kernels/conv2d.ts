@@ -1,5 +1,5 @@
+import { imageStrides } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { imageStrides } from '../layout.js';
 import { CONV_VARIANT_CODE, GEMM_MODE_CODE } from '../settings.js';
 
 export const conv2dConfig = cudaKernel('Conv2D', ({ inputs: { x, weight, bias }, attrs: g }, be) => {
