@@ -3,6 +3,7 @@ import { bytesPerElement } from './dtypes.js';
 import { BackendUnavailableError } from './errors.js';
 import { getKernel } from './kernel_registry.js';
 import type { KernelName, KernelSpec } from './kernel_names.js';
+import type { TensorTracker } from './tensor.js';
 import { Tensor } from './tensor.js';
 import { sizeOf } from './shape.js';
 
@@ -28,7 +29,7 @@ export interface MemoryInfo {
 }
 
 /** Global state: backends, the active one, live data and tidy scopes. One instance per process. */
-export class Engine {
+export class Engine implements TensorTracker {
   private readonly factories = new Map<string, { factory: BackendFactory; priority: number }>();
   private readonly instances = new Map<string, Backend>();
   private readonly pending = new Map<string, Promise<Backend>>();
@@ -149,7 +150,7 @@ export class Engine {
       const size = sizeOf(info.shape);
       this.data.set(info.dataId, { backend, bytes: size * bytesPerElement(info.dtype), refs: 1 });
     }
-    const t = new Tensor(info.dataId, info.shape, info.dtype, backend, this.nextId++);
+    const t = new Tensor(info.dataId, info.shape, info.dtype, backend, this.nextId++, this);
     this.tensorCounts.set(backend, (this.tensorCounts.get(backend) ?? 0) + 1);
     this.scopes[this.scopes.length - 1]?.add(t);
     return t;

@@ -1,8 +1,12 @@
 import type { Backend, DataId, TensorInfo } from './backend.js';
 import type { DType, TypedArray } from './dtypes.js';
-import { engine } from './engine.js';
 import { fmtShape } from './errors.js';
 import { sizeOf } from './shape.js';
+
+/** What a tensor reports its disposal to: the engine, which hands itself to every tensor it creates. */
+export interface TensorTracker {
+  disposeTensor(t: Tensor): void;
+}
 
 /**
  * An immutable handle to data resident on one backend. Create tensors with the functions of `creation.ts`
@@ -23,6 +27,7 @@ export class Tensor implements TensorInfo {
     readonly dtype: DType,
     readonly backend: Backend,
     readonly id: number,
+    private readonly tracker: TensorTracker,
   ) {
     this.shape = Object.freeze([...shape]);
     this.size = sizeOf(shape);
@@ -54,7 +59,7 @@ export class Tensor implements TensorInfo {
   }
 
   dispose(): void {
-    engine.disposeTensor(this);
+    this.tracker.disposeTensor(this);
   }
 
   [Symbol.dispose](): void {
