@@ -11,7 +11,7 @@ import { InternImage, variantConfig } from 'internimage';
 import '@internimage/backend-cpu';
 import '@internimage/backend-wasm';
 import '@internimage/backend-gpujs';
-import { medianMs, writeResults } from './harness.js';
+import { medianMs, writeResults } from './lib/harness.js';
 
 const { values: args } = parseArgs({
   options: {

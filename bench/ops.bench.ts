@@ -6,9 +6,9 @@ import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
-import { backendMode, forEachBackend, medianMs, writeResults } from './harness.js';
-import type { OrtOp } from './peers/onnxruntime.js';
-import { ortOp, ortUnavailable } from './peers/onnxruntime.js';
+import { backendMode, forEachBackend, medianMs, writeResults } from './lib/harness.js';
+import type { OrtOp } from './lib/peers/onnxruntime.js';
+import { ortOp, ortUnavailable } from './lib/peers/onnxruntime.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -59,6 +59,15 @@ test('cuda (emulated addon) | launches carry every field the addon reads (its II
   t.throws(() => addon.dcnv3({ value: 0, offset: 0, mask: 0, out: 0 } as never), { message: "dcnv3: launch field 'batch' is not a number" });
 });
 
+test.serial('cuda (emulated addon) | profile() times kernels on the device, by CUDA events', async (t) => {
+  await ii.setBackend('cuda-emulated');
+  const x = ii.tensor([1, 2, 3, 4], [2, 2]);
+  const { kernels, clock } = await ii.profile(() => ii.tidy(() => ii.matMul(x, ii.exp(x))).dispose());
+  t.is(clock, 'device');
+  t.deepEqual(kernels.map((k) => k.kernel).sort(), ['MatMul', 'Unary:exp']);
+  x.dispose();
+});
+
 test.serial('cuda (emulated addon) | a kernel that fails frees its output and names the op', async (t) => {
   await ii.setBackend('cuda-emulated');
   const buffers = addon.liveBuffers();

@@ -177,3 +177,18 @@ test.serial('tensor() infers shapes and dtypes', async (t) => {
   t.is(String(a), 'Tensor([2, 3], float32, cpu)');
   ii.dispose(a, b, s);
 });
+
+test.serial('profile() times every kernel dispatch of fn, by kernel (and op), and returns its result', async (t) => {
+  const x = ii.tensor([-1, 2, -3]);
+  const { result, kernels, clock } = await ii.profile(async () => {
+    const y = ii.tidy(() => ii.add(ii.relu(x), ii.relu(ii.neg(x))));
+    return Array.from(await y.data());
+  });
+  t.deepEqual(result, [1, 2, 3]);
+  t.is(clock, 'host');
+  t.deepEqual(kernels.map((k) => [k.kernel, k.calls]).sort(), [['Binary:add', 1], ['Unary:neg', 1], ['Unary:relu', 2]]);
+  t.true(kernels.every((k) => k.ms >= 0));
+  t.deepEqual((await ii.profile(() => 1)).kernels, [], 'nothing is timed outside profile()');
+  await t.throwsAsync(ii.profile(() => ii.profile(() => 0)), { message: /profile\(\) calls cannot be nested/ });
+  x.dispose();
+});

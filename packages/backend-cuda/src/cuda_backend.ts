@@ -1,7 +1,7 @@
 // The Backend: float32/int32 tensors as device buffers from the stream-ordered pool. Kernels only enqueue work;
 // read() is the one place that waits (asynchronously) for the stream.
 import type {
-  Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray,
+  Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, KernelTimer, TensorInfo, TypedArray,
 } from '@internimage/core';
 import { poisonBits, sizeOf } from '@internimage/core';
 import type { CudaDevice, Ptr } from './device.js';
@@ -65,6 +65,24 @@ export class CudaBackend implements Backend {
 
   dispose(): void {
     for (const id of [...this.store.keys()]) this.disposeData(id);
+  }
+
+  /** Device time of one kernel's launches, between two CUDA events (for engine.profile). */
+  kernelTimer(): KernelTimer {
+    const a = this.device.addon;
+    const [start, end] = [a.eventCreate(), a.eventCreate()];
+    a.eventRecord(start);
+    return {
+      stop: () => a.eventRecord(end),
+      read: () => {
+        try {
+          return a.eventElapsed(start, end);
+        } finally {
+          a.eventDestroy(start);
+          a.eventDestroy(end);
+        }
+      },
+    };
   }
 
   /** Device pointer of a kernel input. */

@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from './dtypes.js';
+import type { KernelTimer } from './profile.js';
 
 /** Opaque key of a buffer owned by a backend. */
 export type DataId = object;
@@ -29,6 +30,8 @@ export interface Backend {
   disposeData(dataId: DataId): void;
   memory(): BackendMemory;
   dispose(): void;
+  /** Optional: a timer for the device work of one kernel dispatch (see engine.profile); else the host clock is used. */
+  kernelTimer?(): KernelTimer;
 }
 
 /** Creates a backend; throws (or rejects) with the reason when the backend cannot run here. */

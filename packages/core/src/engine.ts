@@ -6,6 +6,8 @@ import type { KernelName, KernelSpec } from './kernel_names.js';
 import type { TensorTracker } from './tensor.js';
 import { Tensor } from './tensor.js';
 import { sizeOf } from './shape.js';
+import type { KernelTimer, Profile } from './profile.js';
+import { hostTimer, profileKey, summarise } from './profile.js';
 
 interface DataRecord {
   backend: Backend;
@@ -38,6 +40,8 @@ export class Engine implements TensorTracker {
   private readonly tensorCounts = new Map<Backend, number>();
   private readonly scopes: Array<Set<Tensor>> = [];
   private nextId = 0;
+  /** Timed dispatches while profile() runs. */
+  private profiling: Array<{ key: string; timer: KernelTimer }> | null = null;
 
   registerBackend(name: string, factory: BackendFactory, priority = 0): void {
     if (this.factories.has(name)) throw new Error(`registerBackend: backend '${name}' is already registered`);
@@ -138,8 +142,36 @@ export class Engine implements TensorTracker {
         }
       }
     }
-    const out = getKernel(name, backend.name)({ inputs, attrs, backend });
-    return this.track(out, backend);
+    const kernel = getKernel(name, backend.name);
+    if (!this.profiling) return this.track(kernel({ inputs, attrs, backend }), backend);
+    const timer = backend.kernelTimer?.() ?? hostTimer();
+    try {
+      return this.track(kernel({ inputs, attrs, backend }), backend);
+    } finally {
+      timer.stop();
+      this.profiling.push({ key: profileKey(name, attrs), timer });
+    }
+  }
+
+  /**
+   * Runs `fn` (awaiting it) with every kernel dispatch timed, and returns its result with the time per kernel: device
+   * time where the active backend times its own work (cuda), otherwise the host time of each kernel call.
+   */
+  async profile<R>(fn: () => R | Promise<R>): Promise<Profile<Awaited<R>>> {
+    if (this.profiling) throw new Error('profile: already profiling (profile() calls cannot be nested)');
+    const records: Array<{ key: string; timer: KernelTimer }> = [];
+    const clock = this.active?.kernelTimer ? 'device' : 'host';
+    this.profiling = records;
+    let result: Awaited<R>;
+    try {
+      result = await fn();
+    } catch (e) {
+      await summarise(records).catch(() => []); // reading the timers releases them; the error is fn's
+      throw e;
+    } finally {
+      this.profiling = null;
+    }
+    return { result, kernels: await summarise(records), clock };
   }
 
   /** Wraps a buffer a backend just produced (or shares) in a new tracked handle. */

@@ -1,4 +1,5 @@
 export type { Backend, BackendFactory, BackendMemory, DataId, TensorInfo } from './backend.js';
+export type { KernelProfile, KernelTimer, Profile } from './profile.js';
 export type { DType, StorageDType, TypedArray } from './dtypes.js';
 export { DTYPES, allocTyped, bytesPerElement, computeDTypeOf, isDType } from './dtypes.js';
 export { ArgumentError, BackendUnavailableError, FormatError, KernelNotFoundError } from './errors.js';
@@ -30,6 +31,7 @@ export { readSafetensorsFile, streamSafetensorsFile, writeSafetensorsFile } from
 import { engine } from './engine.js';
 import type { BackendFactory } from './backend.js';
 import type { Tensor } from './tensor.js';
+import type { Profile } from './profile.js';
 
 /** Registers a backend factory under `name`; higher priority is listed first by listBackends(). */
 export const registerBackend = (name: string, factory: BackendFactory, priority = 0): void =>
@@ -45,6 +47,8 @@ export const tidy = <R>(fn: () => R): R => engine.tidy(fn);
 /** Exempts a tensor from the enclosing tidy() scopes. */
 export const keep = <T extends Tensor>(t: T): T => engine.keep(t);
 export const memory = () => engine.memory();
+/** Runs `fn` with each kernel dispatch timed; returns its result and the time per kernel (see Engine.profile). */
+export const profile = <R>(fn: () => R | Promise<R>): Promise<Profile<Awaited<R>>> => engine.profile(fn);
 /** Disposes tensors (or any structure holding tensors). */
 export function dispose(...tensors: Array<Tensor | undefined>): void {
   for (const t of tensors) t?.dispose();

@@ -1,8 +1,8 @@
-// GEMM micro-benchmark for the wasm backend (issue #8): the generated kernels alone (operands already in WASM memory)
-// on InternImage-T's Linear shapes, the tile the backend uses ('cur') against other register tiles, interleaved within
-// one run; prints median GFLOP/s per shape. (The kernel before issue #8, a 4×8 tile with lane-broadcast shuffles, is in
-// git history: 41.8 ms against 34.1 ms for the current one, sum of medians over these shapes, dev VM 2026-11-27.)
-// Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants cur,6x8,...]
+// GEMM micro-benchmark for the wasm backend: the generated kernels alone (operands already in WASM memory) on
+// InternImage-T's Linear shapes, the tile the backend uses ('cur') against other register tiles, interleaved within
+// one run; prints median GFLOP/s per shape. (The earlier kernel, a 4×8 tile with lane-broadcast shuffles, is in git
+// history: 41.8 ms against 34.1 ms for the current one, sum of medians over these shapes, dev VM 2026-11-27.)
+// Run: npm run bench:gemm-micro [-- --reps 15 --ms 15 --variants cur,6x8,...]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
 import { GEMM_TILE, gemmChunkRows, gemmModule } from '@internimage/backend-wasm/internals';

@@ -1,4 +1,4 @@
-// CUDA DCNv3 kernel sweep: every DcnArgs.variant (kernels/cuda/dcnv3.cu; names in INTERNIMAGE_CUDA_DCN,
+// CUDA DCNv3 kernel sweep: every DcnVariant (kernels/cuda/api.h; names in INTERNIMAGE_CUDA_DCN,
 // packages/backend-cuda/src/settings.ts) in float32 and float16 at the four InternImage-T stage shapes (batch 64,
 // timed with CUDA events, median) plus correctness-only cases (batch 3 at 7²×512 G32, and odd shapes with stride,
 // dilation, offset scale, remove_center and large offsets). Each output is compared with the 'simple' kernel's
@@ -12,7 +12,7 @@ import * as ii from '@internimage/core';
 import type { DCNv3Info } from '@internimage/core';
 import { DCN_VARIANT_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import type { DcnVariant, Ptr } from '@internimage/backend-cuda';
-import { writeResults } from './harness.js';
+import { writeResults } from '../lib/harness.js';
 
 /** Every kernel, in DcnArgs.variant order (a name missing from DcnVariant is a type error here). */
 const ALL_VARIANTS = ['auto', 'simple', 'vec', 'item', 'pair', 'quad'] as const satisfies readonly DcnVariant[];
