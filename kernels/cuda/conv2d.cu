@@ -164,7 +164,7 @@ cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
   const int64_t M = (int64_t)c.batch * c.outH * c.outW;
   if (M == 0 || c.outChannels == 0) return cudaSuccess;
   const bool nhwc = c.xsC == 1 && c.osC == 1;
-  const depthwise = c.groups == c.inChannels && c.groups == c.outChannels;
+  const bool depthwise = c.groups == c.inChannels && c.groups == c.outChannels;
   if (c.variant == kConvAuto && nhwc && depthwise) return depthwiseNhwc(c, s);
   // The pixel-as-row store needs osH == Wo·osW, true of both contiguous layouts.
   if (c.variant == kConvAuto && c.groups == 1 && c.osH == (int64_t)c.outW * c.osW) {
