@@ -20,9 +20,8 @@ console.log(`device: ${info.name} (sm ${info.computeCapability}, ${(info.totalMe
   `runtime ${info.runtimeVersion}, driver ${info.driverVersion})`);
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
-const POISON = poisonBits('float32');
-/** Two float16 NaNs: the poison of float16 outputs. */
-const POISON_HALF = 0x7e007e00;
+/** What fresh outputs hold until a launch writes them: core's poison per dtype; for float16, two NaNs a word. */
+const POISON = { float32: poisonBits('float32'), int32: poisonBits('int32'), float16: 0x7e007e00 };
 let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 const randn = (n, scale = 1) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
@@ -33,9 +32,10 @@ function up(arr) {
   live.add(p);
   return p;
 }
-function out(n, bytesPer = 4) {
+function out(n, dtype = 'float32') {
+  const bytesPer = dtype === 'float16' ? 2 : 4;
   const p = cu.alloc(Math.max(n * bytesPer, 4));
-  cu.fill32(p, Math.ceil((n * bytesPer) / 4), bytesPer === 2 ? POISON_HALF : POISON);
+  cu.fill32(p, Math.ceil((n * bytesPer) / 4), POISON[dtype]);
   live.add(p);
   return p;
 }
@@ -100,7 +100,7 @@ run('binary', () => {
   cu.binary(5, 0, pa, pa, po, [24], [1], [1]);
   check('binary minimum same shape', f32(po, 24), a, 0);
   const ia = Int32Array.from({ length: 12 }, (_, i) => i * 7 - 40), ib = Int32Array.from({ length: 4 }, (_, i) => i - 2);
-  const pia = up(ia), pib = up(ib), pio = out(12);
+  const pia = up(ia), pib = up(ib), pio = out(12, 'int32');
   cu.binary(2, 1, pia, pib, pio, [3, 4], [4, 1], [0, 1]);
   check('binary int32 mul broadcast', i32(pio, 12), ia.map((v, i) => v * ib[i % 4]), 0);
 });
@@ -112,7 +112,7 @@ run('unary', () => {
   check('unary sigmoid', f32(po, 1000), x.map((v) => 1 / (1 + Math.exp(-v))), 1e-6);
 });
 run('cast', () => {
-  const x = Float32Array.of(1.7, -1.7, 3e9, -0.2), px = up(x), po = out(4);
+  const x = Float32Array.of(1.7, -1.7, 3e9, -0.2), px = up(x), po = out(4, 'int32');
   cu.cast(0, 1, px, po, 4);
   check('cast float32 -> int32 (truncate, wrap)', i32(po, 4), Int32Array.from(x, (v) => Math.trunc(v)), 0);
 });
@@ -136,7 +136,7 @@ run('reduce', () => {
   const big = randn(100000), pbig = up(big), pm = out(1);
   cu.reduce(2, 0, pbig, pm, [], [], [100000], [1], 100000);
   check('reduce max over 100000 (block per output)', f32(pm, 1), [Math.max(...big)], 0);
-  const pa = out(10);
+  const pa = out(10, 'int32');
   cu.argMax(0, px, pa, 10, 12, 1);
   const wantA = Int32Array.from({ length: 10 }, (_, o) => { let b = 0; for (let k = 1; k < 12; k++) if (x[o * 12 + k] > x[o * 12 + b]) b = k; return b; });
   check('argMax', i32(pa, 10), wantA, 0);
@@ -193,7 +193,7 @@ run('gemm', () => {
     const want = linearRef(x, w, bias, M, N, K);
     // 3xTF32 splits each operand into a TF32 high part and a TF32 residual; its error grows with K (2.7e-5 at K=2048 on an H200).
     for (const [mode, name, tol] of [[0, 'simt', 1e-5], [2, '3xtf32', 5e-5], [1, 'tf32', 5e-3]]) {
-      cu.fill32(po, M * N, POISON);
+      cu.fill32(po, M * N, POISON.float32);
       cu.gemm(linearArgs(px, pw, pb, po, M, N, K, mode));
       check(`gemm ${name} linear ${M}x${N}x${K}`, f32(po, M * N), want, tol);
     }
@@ -236,7 +236,7 @@ function convCase(name, g, nhwc) {
   const n = c.batch * c.outChannels * c.outH * c.outW, want = convRef(c, x, w, bias);
   const px = up(x), pw = up(w), pb = up(bias), po = out(n);
   for (const variant of [0, 1]) {
-    cu.fill32(po, n, POISON);
+    cu.fill32(po, n, POISON.float32);
     cu.conv2d({ ...c, x: px, w: pw, bias: pb, out: po, variant, gemmMode: 0 });
     check(`conv2d ${name} ${variant ? 'direct' : 'auto'}`, f32(po, n), want, 1e-5);
   }
@@ -308,16 +308,16 @@ run('dcnv3', () => {
     const want = dcnRef(d, v, off, m);
     const pv = up(v), poff = up(off), pm = up(m), po = out(nOutEl);
     for (const variant of [0, 1]) {
-      cu.fill32(po, nOutEl, POISON);
+      cu.fill32(po, nOutEl, POISON.float32);
       cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: po, half: 0, variant });
       check(`dcnv3 fp32 ${variant ? 'simple' : 'auto'} ${name}`, f32(po, nOutEl), want, 1e-5);
     }
     const h = (a) => Uint16Array.from(a, toHalf);
     const vh = h(v), offh = h(off), mh = h(m);
     const wantH = dcnRef(d, Float32Array.from(vh, fromHalf), Float32Array.from(offh, fromHalf), Float32Array.from(mh, fromHalf));
-    const phv = up(vh), phoff = up(offh), phm = up(mh), pho = out(nOutEl, 2);
+    const phv = up(vh), phoff = up(offh), phm = up(mh), pho = out(nOutEl, 'float16');
     for (const variant of [0, 1]) {
-      cu.fill32(pho, Math.ceil(nOutEl / 2), POISON_HALF);
+      cu.fill32(pho, Math.ceil(nOutEl / 2), POISON.float16);
       cu.dcnv3({ ...d, value: phv, offset: phoff, mask: phm, out: pho, half: 1, variant });
       check(`dcnv3 fp16 ${variant ? 'simple' : 'auto'} ${name}`, Float32Array.from(u16(pho, nOutEl), fromHalf), wantH, 2e-3);
     }
