@@ -7,12 +7,11 @@
 // Kernel choices follow the INTERNIMAGE_CUDA_* variables (packages/backend-cuda/README.md).
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
-import type { DCNv3Info } from '@internimage/core';
-import { CudaGraph, GEMM_MODE_CODE, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import type { DCNv3Info, KernelProfile } from '@internimage/core';
+import { CudaGraph, DCN_VARIANT_CODE, GEMM_MODE_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import type { CudaDevice, DcnVariant, Ptr } from '@internimage/backend-cuda';
 import { InternImage, variantConfig } from 'internimage';
-import { profileOps, printShares } from './cuda_profile.js';
-import { writeResults } from './harness.js';
+import { writeResults } from './lib/harness.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,7 +63,7 @@ function timeDcn(g: DCNv3Info, half: boolean, variant: DcnVariant): number {
   const [value, offset, mask] = host.map((a) => upload(device, half ? asHalf(a) : a)) as [Ptr, Ptr, Ptr];
   const out = device.alloc(n.value * (half ? 2 : 4), 'bench');
   try {
-    const launch = dcnLaunch(g, { value, offset, mask, out }, half, variant);
+    const launch = { ...g, value, offset, mask, out, half, variant: DCN_VARIANT_CODE[variant] };
     return device.timeMs(() => device.dcnv3('DCNv3', launch), iterations, 20);
   } finally {
     for (const p of [value, offset, mask, out]) device.free(p);
@@ -169,7 +168,7 @@ if (!args['no-model']) {
     }
     for (const gemm of batch === 1 ? [gemmDefault] : [gemmDefault, 'tf32' as const]) {
       device.settings.gemm = gemm;
-      printShares(`GPU time by op, batch ${batch}, matmuls ${gemm}, eager`, await profileOps(device, eagerPass));
+      printKernelTimes(`GPU time by kernel, batch ${batch}, matmuls ${gemm}, eager`, (await ii.profile(eagerPass)).kernels);
     }
     device.settings.gemm = gemmDefault;
     input.dispose();
@@ -177,3 +176,12 @@ if (!args['no-model']) {
   model.dispose();
 }
 writeResults('cuda', rows.map((r) => ({ ...r, device: device.info.name, settings: device.settings })));
+
+function printKernelTimes(title: string, kernels: KernelProfile[]): void {
+  const total = kernels.reduce((s, k) => s + k.ms, 0);
+  const calls = kernels.reduce((s, k) => s + k.calls, 0);
+  console.log(`\n${title}: ${calls} kernels, ${total.toFixed(2)} ms of GPU time inside them`);
+  for (const k of kernels.slice(0, 14)) {
+    console.log(`  ${k.kernel.padEnd(28)} ${String(k.calls).padStart(5)} × ${(k.ms / k.calls * 1000).toFixed(1).padStart(8)} µs = ${k.ms.toFixed(2).padStart(8)} ms (${(k.ms / total * 100).toFixed(1)}%)`);
+  }
+}

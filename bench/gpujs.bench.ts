@@ -11,7 +11,7 @@ import { InternImage, variantConfig } from 'internimage';
 import '@internimage/backend-cpu';
 import '@internimage/backend-wasm';
 import '@internimage/backend-gpujs';
-import { medianMs, writeResults } from './harness.js';
+import { medianMs, writeResults } from './lib/harness.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,7 +33,7 @@ const size = Number(args.size ?? config.imgSize);
 const minSamples = Number(args['min-samples']);
 const maxTime = Number(args['max-time']);
 
-const rand = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (Math.random() * 2 - 1) * scale), shape);
+const rand = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: ii.sizeOf(shape) }, () => (Math.random() * 2 - 1) * scale), shape);
 
 interface Case {
   name: string;

@@ -10,8 +10,8 @@ import * as ii from '@internimage/core';
 import { InternImage, countParameters, variantConfig } from 'internimage';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { backendMode, forEachBackend, medianMs, writeResults } from './harness.js';
-import { loadOrt, ortUnavailable } from './peers/onnxruntime.js';
+import { backendMode, forEachBackend, medianMs, writeResults } from './lib/harness.js';
+import { loadOrt, ortUnavailable } from './lib/peers/onnxruntime.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,10 +69,10 @@ await forEachBackend(args.backend, async (backend) => {
   input.dispose();
   model.dispose();
 });
-// onnxruntime-node on the same architecture, exported from PyTorch (bench/peers/export_internimage_onnx.py).
-const onnxFile = fileURLToPath(new URL(`./peers/internimage_${args.variant}_${size}.onnx`, import.meta.url));
+// onnxruntime-node on the same architecture, exported from PyTorch (bench/lib/peers/export_internimage_onnx.py).
+const onnxFile = fileURLToPath(new URL(`./lib/peers/internimage_${args.variant}_${size}.onnx`, import.meta.url));
 if (!existsSync(onnxFile)) {
-  console.log(`onnxruntime: skipped (no ${onnxFile}; export it with /usr/bin/python3 bench/peers/export_internimage_onnx.py)`);
+  console.log(`onnxruntime: skipped (no ${onnxFile}; export it with /usr/bin/python3 bench/lib/peers/export_internimage_onnx.py)`);
 } else {
   const ort = await loadOrt();
   if (!ort) console.log(`onnxruntime: skipped (${ortUnavailable()})`);

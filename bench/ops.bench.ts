@@ -6,9 +6,9 @@ import Benchmark from 'benchmark';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
-import { backendMode, forEachBackend, medianMs, writeResults } from './harness.js';
-import type { OrtOp } from './peers/onnxruntime.js';
-import { ortOp, ortUnavailable } from './peers/onnxruntime.js';
+import { backendMode, forEachBackend, medianMs, writeResults } from './lib/harness.js';
+import type { OrtOp } from './lib/peers/onnxruntime.js';
+import { ortOp, ortUnavailable } from './lib/peers/onnxruntime.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,10 +28,10 @@ interface OpBench {
 }
 
 const randData = (n: number) => Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
-const initializer = (name: string, dims: number[], data = randData(dims.reduce((a, b) => a * b, 1))) => ({ name, dims, data });
+const initializer = (name: string, dims: number[], data = randData(ii.sizeOf(dims))) => ({ name, dims, data });
 
 const rand = (shape: number[], scale = 1) => {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = ii.sizeOf(shape);
   const data = new Float32Array(n);
   for (let i = 0; i < n; i++) data[i] = (Math.random() * 2 - 1) * scale;
   return ii.tensor(data, shape);

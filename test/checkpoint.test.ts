@@ -7,6 +7,7 @@ import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
 import { MNIST_MODEL, canonicalName, inferConfig, loadModel, openPth, openWeightsFile, parameterSpecs, variantConfig } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
+import { seededRandom } from './harness/random.js';
 
 await ii.setBackend('cpu');
 
@@ -177,11 +178,7 @@ test.serial(`fuzz: mutated checkpoints give a typed error or exactly the origina
   const original = openPth(ii.TorchCheckpoint.fromBytes(tiny));
   const reference = new Map(original.names().map((n) => [n, original.rawBytes(n)]));
   original.close();
-  let seed = 12345;
-  const rand = (n: number) => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed % n;
-  };
+  const rand = seededRandom(12345).below;
   const outcomes = { error: 0, identical: 0 };
   for (let i = 0; i < FUZZ_ITERATIONS; i++) {
     let bytes = tiny.slice();

@@ -1,11 +1,12 @@
 // The `internimage` command as a user runs it (the compiled CLI behind the package's bin).
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { bytesSource, ZipReader } from '@internimage/core';
 import { MNIST_MODEL } from 'internimage';
 import { fixturePath } from './harness/fixtures.js';
 
@@ -81,6 +82,23 @@ test('inspect lists canonical tensors, the inferred config and the parameter cou
   const text = await run('inspect', fixturePath('internimage/model_tiny_t.pth'));
   t.regex(text.stdout, /levels\.3\.blocks\.0\.dcn\.offset\.weight\s+\[144, 128\]\s+float32/);
   t.regex(text.stdout, /parameters: [\d,]+ \(BatchNorm buffers excluded\)/);
+  t.regex(text.stdout, /^integrity: \d+ entries verified$/m);
+});
+
+test('inspect reads every storage: a corrupted one (never read for the report) fails naming the entry, exit 2', async (t) => {
+  const bytes = new Uint8Array(readFileSync(fixturePath('internimage/model_tiny_t.pth')));
+  const zip = new ZipReader(bytesSource(bytes));
+  const last = zip.entries.filter((e) => e.name.includes('/data/')).at(-1)!;
+  const extraLen = bytes[last.localHeaderOffset + 28]! | (bytes[last.localHeaderOffset + 29]! << 8);
+  bytes[last.localHeaderOffset + 30 + last.name.length + extraLen + 1]! ^= 0x04;
+  const file = join(mkdtempSync(join(tmpdir(), 'inspect-')), 'corrupt.pth');
+  writeFileSync(file, bytes);
+  const { code, stdout, stderr } = await run('inspect', file);
+  t.is(code, 2);
+  t.is(stdout, '');
+  t.regex(stderr, new RegExp(`entry '${last.name}': CRC-32 0x[0-9a-f]{8} does not match the recorded 0x[0-9a-f]{8}`));
+  const safetensors = await run('inspect', fixturePath('internimage/model_tiny_t_weights.safetensors'), '--json');
+  t.is(JSON.parse(safetensors.stdout).verifiedEntries, null);
 });
 
 test('convert writes bit-identical tensors and records the config for loading', async (t) => {

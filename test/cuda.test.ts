@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
-import { CudaUnavailableError, DCN_VARIANTS, cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import { CudaUnavailableError, DCN_VARIANTS, DCN_VARIANT_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import { InternImage, configFromOfficial, readManifest } from 'internimage';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { checkGraphReplay } from './harness/cuda_graph.js';
+import { seededRandom } from './harness/random.js';
 
 const BUILD = fileURLToPath(new URL('../packages/backend-cuda/scripts/build-cuda.mjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
@@ -70,8 +71,8 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
       const [n, h, w, ch] = input.shape as [number, number, number, number];
       const k = Number(c.kernel), s = Number(c.stride), p = Number(c.pad), d = Number(c.dilation);
       const removeCenter = Boolean(c.remove_center);
-      const outH = Math.floor((h + 2 * p - (d * (k - 1) + 1)) / s) + 1;
-      const outW = Math.floor((w + 2 * p - (d * (k - 1) + 1)) / s) + 1;
+      const outH = ii.convOutputSize(h, k, s, 2 * p, d);
+      const outW = ii.convOutputSize(w, k, s, 2 * p, d);
       const info: ii.DCNv3Info = {
         batch: n, inH: h, inW: w, outH, outW, kernelH: k, kernelW: k, strideH: s, strideW: s, padH: p, padW: p,
         dilationH: d, dilationW: d, group: Number(c.group), groupChannels: Number(c.group_channels),
@@ -90,7 +91,7 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
       const bytes = outCount * (half ? 2 : 4);
       const out = device.alloc(bytes, 'test');
       try {
-        device.dcnv3('DCNv3', dcnLaunch(info, { value: ptrs[0]!, offset: ptrs[1]!, mask: ptrs[2]!, out }, half, variant));
+        device.dcnv3('DCNv3', { ...info, value: ptrs[0]!, offset: ptrs[1]!, mask: ptrs[2]!, out, half, variant: DCN_VARIANT_CODE[variant] });
         const raw = await device.download(out, bytes);
         const got = half ? Float32Array.from(new Uint16Array(raw), (x) => ii.float16ToFloat32(x)) : new Float32Array(raw);
         const expected = file.values('output').data;
@@ -110,11 +111,7 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
 for (const [mode, tolerance] of [['tf32', 5e-3], ['3xtf32', 2e-6]] as const) {
   gpuTest(`${mode} matmuls match the cpu backend within ${tolerance}`, async (t) => {
     const device = getCudaDevice();
-    const random = (shape: number[], seed: number) => {
-      let s = seed;
-      const n = shape.reduce((a, b) => a * b, 1);
-      return { shape, data: Float32Array.from({ length: n }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1) };
-    };
+    const random = (shape: number[], seed: number) => ({ shape, data: seededRandom(seed).floats(ii.sizeOf(shape)) });
     const gemmBefore = device.settings.gemm;
     const run = async (backend: 'cpu' | 'cuda', f: () => ii.Tensor) => {
       await ii.setBackend(backend);
@@ -169,7 +166,7 @@ gpuTest('layerNorm and softmax match the cpu backend at every row length path', 
   }
   for (const length of [9, 16, 17, 70]) cases.push([`softmax length ${length}`, [53, length], (x) => ii.softmax(x, -1)]);
   for (const [name, shape, op] of cases) {
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = ii.sizeOf(shape);
     const outputs: Float32Array[] = [];
     for (const backend of ['cpu', 'cuda']) {
       await ii.setBackend(backend);

@@ -4,46 +4,24 @@
 // on a GPU (packages/backend-cuda/scripts/smoke.mjs and the shared suites).
 import test from 'ava';
 import * as ii from '@internimage/core';
-import type { Tensor } from '@internimage/core';
+import { POISON, poisonEnabled } from '@internimage/core';
+import { CpuBackend } from '@internimage/backend-cpu';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
 import { readManifest, runFixtureCase } from 'internimage';
 import { createEmulatedAddon } from './harness/cuda_emulator.js';
 import { checkGraphReplay } from './harness/cuda_graph.js';
-import { mismatch } from './harness/compare.js';
-import { fixturePath, readFixtureJson } from './harness/fixtures.js';
+import { fixturePath } from './harness/fixtures.js';
+import { readOpCases, runOpCase } from './harness/op_cases.js';
 
 const addon = createEmulatedAddon();
 ii.registerBackend('cuda-emulated', () => new CudaBackend(new CudaDevice(addon, { poison: true })));
 
-interface Values { shape: number[]; dtype: 'float32' | 'int32'; values: Array<number | string> }
-interface OpCase { name: string; op: string; args: unknown[]; inputs: Record<string, Values>; expected: Values; tolerance: number }
-const numbers = (v: Values) => v.values.map(Number);
-function resolveArgs(args: unknown, tensors: Record<string, Tensor>): unknown {
-  if (Array.isArray(args)) return args.map((a) => resolveArgs(a, tensors));
-  if (args !== null && typeof args === 'object') {
-    if ('$t' in args) return tensors[(args as { $t: string }).$t];
-    return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, resolveArgs(v, tensors)]));
-  }
-  return args;
-}
-
-const { cases } = readFixtureJson<{ cases: OpCase[] }>('op_cases.json');
-for (const c of cases) {
+for (const c of readOpCases()) {
   test.serial(`cuda (emulated addon) | op case ${c.op}: ${c.name}`, async (t) => {
     await ii.setBackend('cuda-emulated');
     const before = ii.memory();
     const buffers = addon.liveBuffers();
-    const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, ii.tensor(numbers(v), v.shape, v.dtype)]));
-    const fn = (ii as unknown as Record<string, (...a: unknown[]) => Tensor>)[c.op]!;
-    const out = fn(...(resolveArgs(c.args, inputs) as unknown[]));
-    try {
-      t.deepEqual([...out.shape], c.expected.shape);
-      t.is(out.dtype, c.expected.dtype);
-      t.is(mismatch(await out.data(), numbers(c.expected), c.expected.dtype === 'int32' ? 0 : c.tolerance), null);
-    } finally {
-      out.dispose();
-      ii.dispose(...Object.values(inputs));
-    }
+    await runOpCase(t, c);
     t.deepEqual(ii.memory(), before);
     t.is(addon.liveBuffers(), buffers, 'every device buffer is freed');
   });
@@ -60,6 +38,35 @@ for (const c of fixtureCases) {
     t.deepEqual(ii.memory(), before);
   });
 }
+
+test.serial('poisoned outputs hold core POISON on cuda as on cpu/wasm (int32 -2^31, not the legal -1)', async (t) => {
+  const cuda = new CudaBackend(new CudaDevice(addon, { poison: true }));
+  const cpu = new CpuBackend('cpu', { poison: true });
+  for (const dtype of ['float32', 'int32'] as const) {
+    const expected = [POISON[dtype], POISON[dtype]];
+    t.deepEqual(Array.from(await cuda.read(cuda.alloc([2], dtype, 'test').info.dataId)), expected, `cuda ${dtype}`);
+    t.deepEqual(Array.from(await cpu.read(cpu.alloc([2], dtype).info.dataId)), expected, `cpu ${dtype}`);
+  }
+  cuda.dispose();
+  cpu.dispose();
+  t.true(poisonEnabled('INTERNIMAGE_CUDA_POISON', '1'));
+  t.false(poisonEnabled('INTERNIMAGE_CUDA_POISON', undefined));
+  t.throws(() => poisonEnabled('INTERNIMAGE_CUDA_POISON', 'true'), { message: "INTERNIMAGE_CUDA_POISON='true': expected 1 (poison kernel outputs) or 0" });
+});
+
+test('cuda (emulated addon) | launches carry every field the addon reads (its II_*_FIELDS lists)', (t) => {
+  t.throws(() => addon.conv2d({} as never), { message: "conv2d: launch field 'x' is not a number" });
+  t.throws(() => addon.dcnv3({ value: 0, offset: 0, mask: 0, out: 0 } as never), { message: "dcnv3: launch field 'batch' is not a number" });
+});
+
+test.serial('cuda (emulated addon) | profile() times kernels on the device, by CUDA events', async (t) => {
+  await ii.setBackend('cuda-emulated');
+  const x = ii.tensor([1, 2, 3, 4], [2, 2]);
+  const { kernels, clock } = await ii.profile(() => ii.tidy(() => ii.matMul(x, ii.exp(x))).dispose());
+  t.is(clock, 'device');
+  t.deepEqual(kernels.map((k) => k.kernel).sort(), ['MatMul', 'Unary:exp']);
+  x.dispose();
+});
 
 test.serial('cuda (emulated addon) | a kernel that fails frees its output and names the op', async (t) => {
   await ii.setBackend('cuda-emulated');

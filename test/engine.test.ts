@@ -6,7 +6,6 @@ import { CpuBackend } from '@internimage/backend-cpu';
 
 /** Storage without kernels and without synchronous reads. */
 class BareBackend implements Backend {
-  readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
   constructor(readonly name: string) {}
   write(values: TypedArray, _shape: readonly number[], _dtype: DType): DataId {
@@ -177,4 +176,19 @@ test.serial('tensor() infers shapes and dtypes', async (t) => {
   t.deepEqual(await a.array(), [[1, 2, 3], [4, 5, 6]]);
   t.is(String(a), 'Tensor([2, 3], float32, cpu)');
   ii.dispose(a, b, s);
+});
+
+test.serial('profile() times every kernel dispatch of fn, by kernel (and op), and returns its result', async (t) => {
+  const x = ii.tensor([-1, 2, -3]);
+  const { result, kernels, clock } = await ii.profile(async () => {
+    const y = ii.tidy(() => ii.add(ii.relu(x), ii.relu(ii.neg(x))));
+    return Array.from(await y.data());
+  });
+  t.deepEqual(result, [1, 2, 3]);
+  t.is(clock, 'host');
+  t.deepEqual(kernels.map((k) => [k.kernel, k.calls]).sort(), [['Binary:add', 1], ['Unary:neg', 1], ['Unary:relu', 2]]);
+  t.true(kernels.every((k) => k.ms >= 0));
+  t.deepEqual((await ii.profile(() => 1)).kernels, [], 'nothing is timed outside profile()');
+  await t.throwsAsync(ii.profile(() => ii.profile(() => 0)), { message: /profile\(\) calls cannot be nested/ });
+  x.dispose();
 });

@@ -1,13 +1,12 @@
 // The wasm backend's generated GEMM kernel on awkward shapes, single- and multi-threaded, and its heap.
 import test from 'ava';
-import { WasmHeap, gemm, getThreads, heap, packB, packTransposed, setThreads } from '@internimage/backend-wasm';
+import { WasmHeap, fastKernels, gemm, getThreads, heap, packB, packTransposed, setThreads, wasmKernels } from '@internimage/backend-wasm';
 import * as ii from '@internimage/core';
 import { relativeL2Error } from '@internimage/core';
 import '@internimage/backend-cpu';
 // Internals, for the thread-failure test.
-import { erfModule } from '../packages/backend-wasm/src/erf_kernel.js';
-import { runParts } from '../packages/backend-wasm/src/threads.js';
-import { instantiate } from '../packages/backend-wasm/src/wasm_runtime.js';
+import { erfModule, instantiate, runParts } from '@internimage/backend-wasm/internals';
+import { seededRandom } from './harness/random.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
   const c = new Float64Array(m * n);
@@ -37,8 +36,8 @@ function normalCdf(x: number): number {
 }
 
 const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64], [301, 40, 1100]];
-let seed = 7;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
+const random = seededRandom(7);
+const rand = () => random.float() - 0.5;
 
 test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 and 2 threads', async (t) => {
   for (const threads of [1, 2]) {
@@ -67,7 +66,7 @@ test.serial('GEMM matches float64 on padded shapes, with and without bias, on 1 
 
 test.serial('the heap gets every block back: repeated ops leave its use unchanged, and views stay valid when it grows', async (t) => {
   await ii.setBackend('wasm');
-  const r = (shape: number[]) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, rand), shape);
+  const r = (shape: number[]) => ii.tensor(Float32Array.from({ length: ii.sizeOf(shape) }, rand), shape);
   const x = r([1, 9, 9, 32]);
   const w = r([48, 32]);
   const dw = r([32, 1, 3, 3]);
@@ -188,7 +187,7 @@ test.serial('transposes (WASM gather over merged axes) match the reference: floa
   ];
   for (const [shape, perm] of cases) {
     for (const dtype of ['float32', 'int32'] as const) {
-      const size = shape.reduce((a, b) => a * b, 1);
+      const size = ii.sizeOf(shape);
       const values = dtype === 'float32' ? Float32Array.from({ length: size }, rand) : Int32Array.from({ length: size }, (_, i) => i * 7 - 50);
       const run = async (backend: string) => {
         await ii.setBackend(backend);
@@ -235,8 +234,7 @@ test.serial('a linear weight stored packed (in place or not) still reads back, a
 test('heap blocks never overlap, freed blocks are reused (split when larger), and mixed sizes do not grow it without bound', (t) => {
   const h = new WasmHeap();
   const live = new Map<number, number>();
-  let seed2 = 11;
-  const next = () => (seed2 = (Math.imul(seed2, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const next = seededRandom(11).float;
   let peakTop = 0;
   for (let step = 0; step < 4000; step++) {
     if (live.size > 0 && next() < 0.5) {
@@ -260,7 +258,7 @@ test('heap blocks never overlap, freed blocks are reused (split when larger), an
 
 test.serial('every threaded kernel gives the same bits on 1 and 2 threads', async (t) => {
   await ii.setBackend('wasm');
-  const r = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * scale), shape);
+  const r = (shape: number[], scale = 1) => ii.tensor(Float32Array.from({ length: ii.sizeOf(shape) }, () => rand() * scale), shape);
   // Large enough that every kernel splits its work (see the *_PER_THREAD thresholds).
   const x = r([1, 48, 48, 64]);
   const w = r([96, 64]);
@@ -309,4 +307,16 @@ test.serial('a kernel part that fails on a worker thread is an error, and the th
   } finally {
     await setThreads(1);
   }
+});
+
+test('a typed-array kernel (cpu, or one wasm reuses) given other storage names the kernel, not "cpu"', (t) => {
+  const bare = { name: 'bare' } as ii.Backend;
+  const x = { dataId: {}, shape: [2], dtype: 'float32' as const };
+  t.throws(() => ii.getKernel('Unary', 'cpu')({ inputs: { x }, attrs: { op: 'relu' }, backend: bare }), {
+    message: "kernel Unary needs a backend that stores typed arrays (cpu, wasm), got 'bare'",
+  });
+  const reused = wasmKernels.find((k) => !fastKernels.includes(k))!;
+  t.throws(() => reused.kernelFunc({ inputs: {}, attrs: {}, backend: bare } as never), {
+    message: `kernel ${reused.kernelName} needs a backend that stores typed arrays (cpu, wasm), got 'bare'`,
+  });
 });

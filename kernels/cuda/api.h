@@ -70,12 +70,19 @@ cudaError_t gemm(const GemmArgs& g, cudaStream_t s);
 /** One-time kernel attributes (large dynamic shared memory), set before any launch or graph capture. */
 cudaError_t prepareKernels();
 
+// The launch structs below name their geometry fields as core's kernel attributes do (Conv2DInfo, Pool2DInfo,
+// DCNv3Info in packages/core/src/kernel_names.ts): the addon copies each field by that name (native/addon.cc).
+
+/** Conv2D kernels (CONV_VARIANTS in packages/backend-cuda/src/settings.ts, in this order). */
+enum ConvVariant : int { kConvAuto = 0, kConvDirect = 1 };
+
 /** Convolution geometry; strides of x and out per axis make NCHW and NHWC one case. Weight is OIHW. */
 struct ConvArgs {
   const float* x; const float* w; const float* bias; float* out;
-  int batch, inC, inH, inW, outC, outH, outW, kH, kW, strideH, strideW, padTop, padLeft, dilH, dilW, groups;
+  int batch, inChannels, inH, inW, outChannels, outH, outW, kH, kW, strideH, strideW, padTop, padLeft, dilationH,
+      dilationW, groups;
   int64_t xsN, xsC, xsH, xsW, osN, osC, osH, osW;
-  int variant;  // 0: fastest applicable, 1: direct (one thread per output)
+  int variant;  // ConvVariant: kConvAuto is the fastest applicable kernel, kConvDirect one thread per output
   int gemmMode;
 };
 cudaError_t conv2d(const ConvArgs& c, cudaStream_t s);
@@ -87,17 +94,22 @@ struct PoolArgs {
 };
 cudaError_t avgPool2d(const PoolArgs& p, cudaStream_t s);
 
-/** DCNv3 core op (docs/internimage.md#the-dcnv3-operator), NHWC.
- *  `half`: value/offset/mask/out are float16, math in float. */
+/**
+ * DCNv3 kernels (DCN_VARIANTS in packages/backend-cuda/src/settings.ts, in this order; npm run bench:cuda-dcn
+ * compares them): auto is the fast kernel with threads per item chosen by precision, simple one thread per output
+ * scalar, vec the vectorised kernel, item/pair/quad the fast kernel with 1/2/4 threads an item.
+ */
+enum DcnVariant : int { kDcnAuto = 0, kDcnSimple, kDcnVec, kDcnItem, kDcnPair, kDcnQuad };
+
+/** DCNv3 core op (docs/internimage.md#the-dcnv3-operator), NHWC. `half`: value/offset/mask/out are float16, math in float. */
 struct DcnArgs {
   const void* value; const void* offset; const void* mask; void* out;
-  int batch, inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilH, dilW, group, groupChannels, points;
+  int batch, inH, inW, outH, outW, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, group,
+      groupChannels, points;
   float offsetScale;
   int removeCenter;
   int half;
-  int variant;  // 0 auto (fast kernel, threads per item by precision), 1 simple (one thread per output scalar),
-                // 2 vectorised, 3/4/5 fast kernel with 1/2/4 threads an item (names: DCN_VARIANTS in
-                // packages/backend-cuda/src/settings.ts; npm run bench:cuda-dcn compares them)
+  int variant;  // DcnVariant
 };
 cudaError_t dcnv3(const DcnArgs& d, cudaStream_t s);
 

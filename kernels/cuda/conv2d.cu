@@ -3,7 +3,7 @@
 //  - groups == 1: implicit GEMM on the SIMT tile (M = N·Ho·Wo, N = outC, K = kH·kW·inC with ci fastest); with a
 //    tensor-core matmul mode (gemmMode tf32/3xtf32) and NHWC input: explicit im2col into a stream-ordered scratch
 //    buffer (K padded to a multiple of 4 with zeros) and the tensor-core GEMM of gemm_tc.cu;
-//  - anything else, or variant 1: the direct kernel, one thread per output.
+//  - anything else, or kConvDirect: the direct kernel, one thread per output.
 #include "gemm_tile.cuh"
 
 namespace ii {
@@ -11,10 +11,10 @@ namespace ii {
 cudaError_t depthwiseNhwc(const ConvArgs& c, cudaStream_t s);
 
 __global__ void convDirectKernel(ConvArgs c, int64_t n) {
-  const int inPerGroup = c.inC / c.groups, outPerGroup = c.outC / c.groups;
+  const int inPerGroup = c.inChannels / c.groups, outPerGroup = c.outChannels / c.groups;
   II_GRID_STRIDE(i, n) {
     int64_t t = i;
-    const int oc = t % c.outC; t /= c.outC;
+    const int oc = t % c.outChannels; t /= c.outChannels;
     const int ox = t % c.outW; t /= c.outW;
     const int oy = t % c.outH;
     const int b = t / c.outH;
@@ -22,10 +22,10 @@ __global__ void convDirectKernel(ConvArgs c, int64_t n) {
     float acc = c.bias ? c.bias[oc] : 0.0f;
     for (int ic = 0; ic < inPerGroup; ++ic) {
       for (int ky = 0; ky < c.kH; ++ky) {
-        const int iy = oy * c.strideH - c.padTop + ky * c.dilH;
+        const int iy = oy * c.strideH - c.padTop + ky * c.dilationH;
         if (iy < 0 || iy >= c.inH) continue;
         for (int kx = 0; kx < c.kW; ++kx) {
-          const int ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+          const int ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
           if (ix < 0 || ix >= c.inW) continue;
           acc += c.x[b * c.xsN + (firstIn + ic) * c.xsC + iy * c.xsH + ix * c.xsW] *
                  c.w[(((int64_t)oc * inPerGroup + ic) * c.kH + ky) * c.kW + kx];
@@ -50,11 +50,11 @@ struct ConvInputLoader {
       v[j] = 0.0f;
       const int64_t kk = k + j;
       if (m >= M || kk >= K) continue;
-      const int ci = kk % c.inC;
-      const int kx = (kk / c.inC) % c.kW;
-      const int ky = kk / ((int64_t)c.inC * c.kW);
-      const int iy = oy * c.strideH - c.padTop + ky * c.dilH;
-      const int ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+      const int ci = kk % c.inChannels;
+      const int kx = (kk / c.inChannels) % c.kW;
+      const int ky = kk / ((int64_t)c.inChannels * c.kW);
+      const int iy = oy * c.strideH - c.padTop + ky * c.dilationH;
+      const int ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
       if (iy >= 0 && iy < c.inH && ix >= 0 && ix < c.inW) v[j] = c.x[b * c.xsN + ci * c.xsC + iy * c.xsH + ix * c.xsW];
     }
   }
@@ -82,9 +82,9 @@ struct ConvWeightLoader {
 template <int BM, int TM>
 __global__ void __launch_bounds__(kThreads, 2) convGemmKernel(ConvArgs c, int64_t M, int64_t K) {
   const ConvInputLoader a{c, M, K};
-  const ConvWeightLoader b{c.w, c.inC, c.kH, c.kW, c.outC, K};
+  const ConvWeightLoader b{c.w, c.inChannels, c.kH, c.kW, c.outChannels, K};
   // Output (m, n): image m / (Ho·Wo), pixel m % (Ho·Wo); within an image pixel p sits at p·osW since osH = Wo·osW.
-  const Store st{c.out, M, c.outC, (int64_t)c.outH * c.outW, c.osN, c.osW, c.osC, c.bias, kEpiNone};
+  const Store st{c.out, M, c.outChannels, (int64_t)c.outH * c.outW, c.osN, c.osW, c.osC, c.bias, kEpiNone};
   sgemmTile<BM, TM>(a, b, st, K, (int64_t)blockIdx.x * BM, (int64_t)blockIdx.y * BM);
 }
 
@@ -99,8 +99,8 @@ __global__ void im2colNhwcKernel(ConvArgs c, float* __restrict__ cols, int64_t M
     const int64_t t = m / c.outW;
     const int oy = (int)(t % c.outH);
     const int64_t b = t / c.outH;
-    const int ci = kk % c.inC, kx = (kk / c.inC) % c.kW, ky = kk / (c.inC * c.kW);
-    const int iy = oy * c.strideH - c.padTop + ky * c.dilH, ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+    const int ci = kk % c.inChannels, kx = (kk / c.inChannels) % c.kW, ky = kk / (c.inChannels * c.kW);
+    const int iy = oy * c.strideH - c.padTop + ky * c.dilationH, ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
     const bool inside = ky < c.kH && iy >= 0 && iy < c.inH && ix >= 0 && ix < c.inW;
     const float* src = c.x + b * c.xsN + (int64_t)iy * c.xsH + (int64_t)ix * c.xsW + ci;
     if (QUAD) {
@@ -114,13 +114,13 @@ __global__ void im2colNhwcKernel(ConvArgs c, float* __restrict__ cols, int64_t M
 
 /** wt[n, k] = w[n, ci, ky, kx] for k = (ky, kx, ci) < K, zero for K ≤ k < Kp. */
 __global__ void convWeightRowsKernel(ConvArgs c, float* __restrict__ wt, int K, int Kp) {
-  II_GRID_STRIDE(i, (int64_t)c.outC * Kp) {
+  II_GRID_STRIDE(i, (int64_t)c.outChannels * Kp) {
     const int k = (int)(i % Kp);
     const int64_t n = i / Kp;
     float v = 0.0f;
     if (k < K) {
-      const int ci = k % c.inC, kx = (k / c.inC) % c.kW, ky = k / (c.inC * c.kW);
-      v = c.w[((n * c.inC + ci) * c.kH + ky) * c.kW + kx];
+      const int ci = k % c.inChannels, kx = (k / c.inChannels) % c.kW, ky = k / (c.inChannels * c.kW);
+      v = c.w[((n * c.inChannels + ci) * c.kH + ky) * c.kW + kx];
     }
     wt[i] = v;
   }
@@ -128,20 +128,20 @@ __global__ void convWeightRowsKernel(ConvArgs c, float* __restrict__ wt, int K, 
 
 /** groups == 1, NHWC input, tensor-core matmul mode: im2col + weight rows into scratch, then gemm(). */
 static cudaError_t convIm2colGemm(const ConvArgs& c, int64_t M, cudaStream_t s) {
-  const int K = c.inC * c.kH * c.kW, Kp = (K + 3) / 4 * 4;
+  const int K = c.inChannels * c.kH * c.kW, Kp = (K + 3) / 4 * 4;
   float* cols = nullptr;
   float* wt = nullptr;
   cudaError_t e = cudaMallocAsync(reinterpret_cast<void**>(&cols), (size_t)M * Kp * sizeof(float), s);
   if (e != cudaSuccess) return e;
-  e = cudaMallocAsync(reinterpret_cast<void**>(&wt), (size_t)c.outC * Kp * sizeof(float), s);
+  e = cudaMallocAsync(reinterpret_cast<void**>(&wt), (size_t)c.outChannels * Kp * sizeof(float), s);
   if (e == cudaSuccess) {
-    const bool quad = c.inC % 4 == 0 && c.xsW % 4 == 0 && c.xsH % 4 == 0 && c.xsN % 4 == 0 &&
+    const bool quad = c.inChannels % 4 == 0 && c.xsW % 4 == 0 && c.xsH % 4 == 0 && c.xsN % 4 == 0 &&
                       reinterpret_cast<uintptr_t>(c.x) % 16 == 0;
     if (quad) im2colNhwcKernel<true><<<gridFor(M * (Kp / 4)), kThreads, 0, s>>>(c, cols, M, Kp);
     else im2colNhwcKernel<false><<<gridFor(M * Kp), kThreads, 0, s>>>(c, cols, M, Kp);
-    convWeightRowsKernel<<<gridFor((int64_t)c.outC * Kp), kThreads, 0, s>>>(c, wt, K, Kp);
+    convWeightRowsKernel<<<gridFor((int64_t)c.outChannels * Kp), kThreads, 0, s>>>(c, wt, K, Kp);
     GemmArgs g{};
-    g.M = M; g.N = c.outC; g.K = Kp;
+    g.M = M; g.N = c.outChannels; g.K = Kp;
     g.A = cols; g.sAm = Kp; g.sAk = 1;
     g.B = wt; g.sBk = 1; g.sBn = Kp;
     // Output row m = (image, pixel): pixel p of an image at p·osW (osH == Wo·osW, checked by the caller).
@@ -162,14 +162,15 @@ static cudaError_t convIm2colGemm(const ConvArgs& c, int64_t M, cudaStream_t s) 
 
 cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
   const int64_t M = (int64_t)c.batch * c.outH * c.outW;
-  if (M == 0 || c.outC == 0) return cudaSuccess;
+  if (M == 0 || c.outChannels == 0) return cudaSuccess;
   const bool nhwc = c.xsC == 1 && c.osC == 1;
-  if (c.variant == 0 && nhwc && c.groups == c.inC && c.groups == c.outC) return depthwiseNhwc(c, s);
+  const bool depthwise = c.groups == c.inChannels && c.groups == c.outChannels;
+  if (c.variant == kConvAuto && nhwc && depthwise) return depthwiseNhwc(c, s);
   // The pixel-as-row store needs osH == Wo·osW, true of both contiguous layouts.
-  if (c.variant == 0 && c.groups == 1 && c.osH == (int64_t)c.outW * c.osW) {
+  if (c.variant == kConvAuto && c.groups == 1 && c.osH == (int64_t)c.outW * c.osW) {
     if (c.gemmMode != kGemmSimt && c.xsC == 1) return convIm2colGemm(c, M, s);
-    const int64_t K = (int64_t)c.inC * c.kH * c.kW;
-    const int64_t N = c.outC;
+    const int64_t K = (int64_t)c.inChannels * c.kH * c.kW;
+    const int64_t N = c.outChannels;
     const int tile = chooseTile(M, N, 1);
     const dim3 grid((unsigned)((M + tile - 1) / tile), (unsigned)((N + tile - 1) / tile));
     if (tile == 128) convGemmKernel<128, 8><<<grid, kThreads, 0, s>>>(c, M, K);
@@ -177,7 +178,7 @@ cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
     else convGemmKernel<32, 2><<<grid, kThreads, 0, s>>>(c, M, K);
     return cudaGetLastError();
   }
-  const int64_t n = M * c.outC;
+  const int64_t n = M * c.outChannels;
   convDirectKernel<<<gridFor(n), kThreads, 0, s>>>(c, n);
   return cudaGetLastError();
 }

@@ -4,10 +4,10 @@
 // (float4 / 8 halves per load). A block takes a contiguous run of items, stages their offsets and mask in shared
 // memory with coalesced loads (every channel thread of an item reuses them), and each item decodes its own
 // (n, ho, wo, g), so a block may span images and the result does not depend on the batch or shape.
-// Simple kernel (variant 1): one thread per output scalar, the operator's loop written out.
-// Fast kernel (variants 0 auto, 3 item, 4 pair, 5 quad; see "Fast kernel" below): 3×3 kernels only; where its
+// Simple kernel (kDcnSimple): one thread per output scalar, the operator's loop written out.
+// Fast kernel (kDcnAuto, kDcnItem, kDcnPair, kDcnQuad; see "Fast kernel" below): 3×3 kernels only; where its
 // preconditions do not hold (kernel size, channel alignment, 32-bit indexing, 16-byte aligned buffers) the vectorised
-// kernel (variant 2) runs instead.
+// kernel (kDcnVec) runs instead.
 #include <cuda_fp16.h>
 #include "common.cuh"
 
@@ -89,10 +89,10 @@ struct DcnGeom {
 __host__ DcnGeom geometryOf(const DcnArgs& d) {
   DcnGeom g;
   g.H = d.inH; g.W = d.inW; g.D = d.groupChannels; g.G = d.group; g.C = d.group * d.groupChannels; g.P = d.points;
-  g.outH = d.outH; g.outW = d.outW; g.kH = d.kH; g.kW = d.kW; g.sH = d.strideH; g.sW = d.strideW;
-  g.dilH = d.dilH; g.dilW = d.dilW; g.rc = d.removeCenter;
-  g.aH = (d.dilH * (d.kH - 1)) / 2;
-  g.aW = (d.dilW * (d.kW - 1)) / 2;
+  g.outH = d.outH; g.outW = d.outW; g.kH = d.kernelH; g.kW = d.kernelW; g.sH = d.strideH; g.sW = d.strideW;
+  g.dilH = d.dilationH; g.dilW = d.dilationW; g.rc = d.removeCenter;
+  g.aH = (d.dilationH * (d.kernelH - 1)) / 2;
+  g.aW = (d.dilationW * (d.kernelW - 1)) / 2;
   g.baseX = -d.padW + g.aW;
   g.baseY = -d.padH + g.aH;
   g.scale = d.offsetScale;
@@ -335,10 +335,10 @@ __global__ void __launch_bounds__(256) dcnFastKernel(const T* __restrict__ value
 /** Threads per item asked for by a fast variant (1 item, 2 pair, 4 quad); auto picks per precision. */
 static int threadsPerItemFor(int variant, bool half) {
   switch (variant) {
-    case 0: return half ? 1 : 4;  // auto: fastest on an H200 at all four InternImage-T stage shapes (bench:cuda-dcn)
-    case 3: return 1;
-    case 4: return 2;
-    case 5: return 4;
+    case kDcnAuto: return half ? 1 : 4;  // fastest on an H200 at all four InternImage-T stage shapes (bench:cuda-dcn)
+    case kDcnItem: return 1;
+    case kDcnPair: return 2;
+    case kDcnQuad: return 4;
     default: return 0;
   }
 }
@@ -358,7 +358,7 @@ static bool launchFast(const DcnArgs& d, const DcnGeom& g, cudaStream_t s) {
   int tpi = threadsPerItemFor(d.variant, sizeof(T) == 2);
   if (tpi == 0) return false;
   const int rc = d.removeCenter ? 1 : 0;
-  if (d.kH != 3 || d.kW != 3 || d.points != 9 - rc) return false;
+  if (d.kernelH != 3 || d.kernelW != 3 || d.points != 9 - rc) return false;
   if (!aligned16(d.value) || !aligned16(d.offset) || !aligned16(d.mask) || !aligned16(d.out)) return false;
   const int64_t items = (int64_t)d.batch * d.outH * d.outW * d.group;
   const int64_t limit = 0x7fffffffLL;
@@ -401,11 +401,11 @@ cudaError_t dcnv3(const DcnArgs& d, cudaStream_t s) {
   const DcnGeom g = geometryOf(d);
   const int64_t n = (int64_t)d.batch * d.outH * d.outW * g.C;
   if (n == 0) return cudaSuccess;
-  if (d.variant == 1) {
+  if (d.variant == kDcnSimple) {
     if (d.half) dcnSimpleKernel<__half><<<gridFor(n), kThreads, 0, s>>>((const __half*)d.value, (const __half*)d.offset, (const __half*)d.mask, (__half*)d.out, g, n);
     else dcnSimpleKernel<float><<<gridFor(n), kThreads, 0, s>>>((const float*)d.value, (const float*)d.offset, (const float*)d.mask, (float*)d.out, g, n);
   } else if (d.half ? launchFast<__half>(d, g, s) : launchFast<float>(d, g, s)) {
-    // the fast kernel ran; otherwise (variant 2, preconditions unmet) the vectorised kernel below runs
+    // the fast kernel ran; otherwise (kDcnVec, preconditions unmet) the vectorised kernel below runs
   } else if (d.half) {
     if (g.D % 8 == 0) launchVec<__half, 8>(d, g, s);
     else if (g.D % 2 == 0) launchVec<__half, 2>(d, g, s);

@@ -45,7 +45,7 @@ if has bench-cuda; then
   stamp "cuda bench exit $?"; tail -60 "$OUT/cuda-bench.log"
 fi
 if has bench-cuda-dcn; then
-  timeout 100 node --import=tsx --conditions=source bench/cuda_dcn_sweep.bench.ts > "$OUT/cuda-dcn-sweep.log" 2>&1
+  timeout 100 node --import=tsx --conditions=source bench/tuning/cuda_dcn_sweep.ts > "$OUT/cuda-dcn-sweep.log" 2>&1
   stamp "cuda dcn sweep exit $?"; tail -40 "$OUT/cuda-dcn-sweep.log"
 fi
 if has bench-gpujs; then

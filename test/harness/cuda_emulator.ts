@@ -1,37 +1,31 @@
 // A JavaScript stand-in for the CUDA addon that follows the launch contracts of kernels/cuda/api.h with plain loops.
 // It lets the TypeScript side of the CUDA backend (argument and stride construction, buffer bookkeeping) run the
-// shared op cases on machines without a GPU. Float32 only for DCNv3; no timing.
+// shared op cases on machines without a GPU. Float32 only for DCNv3; no timing. Where the math is more than a loop
+// (unary functions such as erf and GELU, DCNv3) it calls the cpu backend's kernels, the reference implementation.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CpuBackend } from '@internimage/backend-cpu';
 import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch } from '@internimage/backend-cuda';
+import { UNARY_OP_CODE } from '@internimage/backend-cuda';
+import type { KernelName, KernelSpec, TypedArray, UnaryOpName } from '@internimage/core';
+import { getKernel, sizeOf, walk } from '@internimage/core';
 
-/** Row-major walk of shape; visit gets the flat index and the offsets along each stride set. */
-function walk(shape: number[], sets: number[][], visit: (i: number, offs: number[]) => void): void {
-  const total = shape.reduce((a, b) => a * b, 1);
-  for (let i = 0; i < total; i++) {
-    const offs = sets.map(() => 0);
-    let t = i;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      const c = t % shape[d]!;
-      t = Math.floor(t / shape[d]!);
-      sets.forEach((s, k) => { offs[k]! += c * s[d]!; });
-    }
-    visit(i, offs);
-  }
+/** Runs a cpu kernel, the reference implementation, on host arrays (so the emulator has no math of its own for them). */
+const reference = new CpuBackend('cpu', { poison: true });
+function onCpu<K extends KernelName>(kernel: K, inputs: Record<string, { data: TypedArray; shape: number[] }>, attrs: KernelSpec[K]['attrs']): TypedArray {
+  const infos = Object.fromEntries(Object.entries(inputs).map(([name, { data, shape }]) => {
+    const dtype = data instanceof Int32Array ? 'int32' : 'float32';
+    return [name, { dataId: reference.write(data, shape, dtype), shape, dtype }];
+  }));
+  const out = getKernel(kernel, 'cpu')({ inputs: infos, attrs, backend: reference } as never);
+  const values = reference.readSync(out.dataId);
+  for (const t of [...Object.values(infos), out]) reference.disposeData(t.dataId);
+  return values;
 }
 
-const erf = (x: number): number => {
-  const ax = Math.abs(x);
-  if (ax < 2) { let t = x, s = x; for (let n = 1; n < 100; n++) { t *= -x * x / n; s += t / (2 * n + 1); } return 2 / Math.sqrt(Math.PI) * s; }
-  if (ax > 6) return Math.sign(x);
-  let f = ax; for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
-  return Math.sign(x) * (1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f);
-};
-const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-const UNARY: Array<(x: number) => number> = [
-  (x) => -x, Math.abs, Math.exp, Math.log, Math.sqrt, (x) => 1 / Math.sqrt(x), (x) => (x !== x ? x : Math.max(x, 0)),
-  (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
-  (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))),
-  sigmoid, (x) => x * sigmoid(x), Math.tanh, erf,
-];
+/** Unary op names by their code (UnaryOp in kernels/cuda/api.h). */
+const UNARY_NAMES = Object.entries(UNARY_OP_CODE).sort((a, b) => a[1] - b[1]).map(([name]) => name as UnaryOpName);
+const unaryOnCpu = (op: UnaryOpName, data: TypedArray) => onCpu('Unary', { x: { data, shape: [data.length] } }, { op });
 const BINARY: Array<(a: number, b: number) => number> = [
   (a, b) => a + b, (a, b) => a - b, (a, b) => a * b, (a, b) => a / b,
   (a, b) => (a !== a || b !== b ? NaN : Math.max(a, b)), (a, b) => (a !== a || b !== b ? NaN : Math.min(a, b)), Math.pow,
@@ -124,7 +118,29 @@ function withGraphs(base: EmulatedAddon): EmulatedAddon {
 type EmulatedAddon = Addon & { liveBuffers(): number };
 
 export function createEmulatedAddon(): EmulatedAddon {
-  return withGraphs(createPlainAddon());
+  return withGraphs(withLaunchFieldChecks(createPlainAddon()));
+}
+
+/** Struct launches and the field list native/addon.cc reads each from (its II_<name>_FIELDS macros). */
+const STRUCT_LAUNCHES = { gemm: 'GEMM', conv2d: 'CONV', avgPool2d: 'POOL', dcnv3: 'DCN' } as const;
+
+/** Every field the addon reads must be in the launch object, a number (or a boolean, read as 1/0), as on a GPU. */
+function withLaunchFieldChecks(base: EmulatedAddon): EmulatedAddon {
+  const source = readFileSync(fileURLToPath(new URL('../../packages/backend-cuda/native/addon.cc', import.meta.url)), 'utf8');
+  const a = { ...base };
+  const w = a as unknown as Record<string, (launch: Record<string, unknown>) => void>;
+  for (const [method, list] of Object.entries(STRUCT_LAUNCHES)) {
+    const body = new RegExp(`#define II_${list}_FIELDS\\(INT, I64, FLT, PTR\\)((?:.*\\\\\n)*.*)`).exec(source)?.[1];
+    if (!body) throw new Error(`emulator: no II_${list}_FIELDS list in native/addon.cc`);
+    const fields = [...body.matchAll(/\b(?:INT|I64|FLT|PTR)\((\w+)\)/g)].map((m) => m[1]!);
+    const call = (base as unknown as Record<string, (launch: Record<string, unknown>) => void>)[method]!;
+    w[method] = (launch) => {
+      const bad = fields.find((f) => typeof launch[f] !== 'number' && typeof launch[f] !== 'boolean');
+      if (bad) throw new Error(`${method}: launch field '${bad}' is not a number`);
+      call(launch);
+    };
+  }
+  return a;
 }
 
 function createPlainAddon(): EmulatedAddon {
@@ -171,7 +187,7 @@ function createPlainAddon(): EmulatedAddon {
     },
     unary(op, dtype, x, out, n) {
       const xv = view(x, dtype), ov = view(out, dtype);
-      for (let i = 0; i < n; i++) ov[i] = UNARY[op]!(xv[i]!);
+      ov.set(unaryOnCpu(UNARY_NAMES[op]!, xv.subarray(0, n)));
     },
     cast(from, to, x, out, n) {
       const xv = view(x, from), ov = view(out, to);
@@ -238,22 +254,25 @@ function createPlainAddon(): EmulatedAddon {
     gemm(g: GemmLaunch) {
       const a = f32(g.A), b = f32(g.B), c = f32(g.C), bias = g.bias ? f32(g.bias) : null;
       walk(g.batchShape, [g.batchA, g.batchB], (z, [oa, ob]) => {
+        let sums: Float32Array = new Float32Array(g.M * g.N);
         for (let m = 0; m < g.M; m++) for (let n = 0; n < g.N; n++) {
           let s = 0;
           for (let k = 0; k < g.K; k++) s += a[oa! + m * g.sAm + k * g.sAk]! * b[ob! + k * g.sBk + n * g.sBn]!;
-          if (bias) s += bias[n]!;
-          if (g.epilogue === 1) s = UNARY[7]!(s);
-          c[z * g.sCbatch + Math.floor(m / g.cRows) * g.sCb + (m % g.cRows) * g.sCm + n * g.sCn] = s;
+          sums[m * g.N + n] = s + (bias ? bias[n]! : 0);
+        }
+        if (g.epilogue === 1) sums = unaryOnCpu('gelu', sums) as Float32Array;
+        for (let m = 0; m < g.M; m++) for (let n = 0; n < g.N; n++) {
+          c[z * g.sCbatch + Math.floor(m / g.cRows) * g.sCb + (m % g.cRows) * g.sCm + n * g.sCn] = sums[m * g.N + n]!;
         }
       });
     },
     conv2d(c: ConvLaunch) {
       const x = f32(c.x), w = f32(c.w), o = f32(c.out), bias = c.bias ? f32(c.bias) : null;
-      const ipg = c.inC / c.groups, opg = c.outC / c.groups;
-      for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outC; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
+      const ipg = c.inChannels / c.groups, opg = c.outChannels / c.groups;
+      for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outChannels; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
         let s = bias ? bias[oc]! : 0;
         for (let ic = 0; ic < ipg; ic++) for (let ky = 0; ky < c.kH; ky++) for (let kx = 0; kx < c.kW; kx++) {
-          const iy = oy * c.strideH - c.padTop + ky * c.dilH, ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+          const iy = oy * c.strideH - c.padTop + ky * c.dilationH, ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
           if (iy < 0 || iy >= c.inH || ix < 0 || ix >= c.inW) continue;
           s += x[b * c.xsN + (Math.floor(oc / opg) * ipg + ic) * c.xsC + iy * c.xsH + ix * c.xsW]! * w[((oc * ipg + ic) * c.kH + ky) * c.kW + kx]!;
         }
@@ -273,29 +292,14 @@ function createPlainAddon(): EmulatedAddon {
     },
     dcnv3(d: DcnLaunch) {
       if (d.half) throw new Error('emulator: float16 DCNv3 is not emulated');
-      const v = f32(d.value), off = f32(d.offset), m = f32(d.mask), o = f32(d.out);
-      const { inH: H, inW: W, group: G, groupChannels: D, points: P } = d;
-      const C = G * D, aH = Math.floor(d.dilH * (d.kH - 1) / 2), aW = Math.floor(d.dilW * (d.kW - 1) / 2);
-      for (let pix = 0; pix < d.batch * d.outH * d.outW; pix++) {
-        const wo = pix % d.outW, ho = Math.floor(pix / d.outW) % d.outH, n = Math.floor(pix / (d.outW * d.outH));
-        for (let g = 0; g < G; g++) {
-          const acc = new Float64Array(D);
-          let p = 0;
-          for (let i = 0; i < d.kW; i++) for (let j = 0; j < d.kH; j++) {
-            if (d.removeCenter && i === Math.floor(d.kW / 2) && j === Math.floor(d.kH / 2)) continue;
-            const k = (pix * G + g) * P + p++;
-            const x = wo * d.strideW - d.padW + aW + (i * d.dilW - aW + off[2 * k]!) * d.offsetScale;
-            const y = ho * d.strideH - d.padH + aH + (j * d.dilH - aH + off[2 * k + 1]!) * d.offsetScale;
-            if (!(y > -1 && x > -1 && y < H && x < W)) continue;
-            const y0 = Math.floor(y), x0 = Math.floor(x), ly = y - y0, lx = x - x0;
-            for (const [r, c, wt] of [[y0, x0, (1 - ly) * (1 - lx)], [y0, x0 + 1, (1 - ly) * lx], [y0 + 1, x0, ly * (1 - lx)], [y0 + 1, x0 + 1, ly * lx]] as const) {
-              if (r < 0 || r >= H || c < 0 || c >= W) continue;
-              for (let e = 0; e < D; e++) acc[e]! += m[k]! * wt * v[((n * H + r) * W + c) * C + g * D + e]!;
-            }
-          }
-          for (let e = 0; e < D; e++) o[pix * C + g * D + e] = acc[e]!;
-        }
-      }
+      const pixels = [d.batch, d.outH, d.outW];
+      const channels = d.group * d.groupChannels;
+      const input = (p: number, shape: number[]) => ({ data: f32(p).subarray(0, sizeOf(shape)), shape });
+      f32(d.out).set(onCpu('DCNv3', {
+        value: input(d.value, [d.batch, d.inH, d.inW, channels]),
+        offset: input(d.offset, [...pixels, d.group * d.points * 2]),
+        mask: input(d.mask, [...pixels, d.group * d.points]),
+      }, { ...d, removeCenter: Boolean(d.removeCenter), outShape: [...pixels, channels] }));
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { TensorInfo } from '@internimage/core';
-import { broadcastStrides } from '@internimage/core';
-import { walk } from './strided.js';
+import { broadcastStrides, walk } from '@internimage/core';
 
 /**
  * For a batched matrix product, visits every output batch index with the element offsets of the matching a and b

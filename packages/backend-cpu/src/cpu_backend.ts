@@ -1,10 +1,7 @@
 import type {
   Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray,
 } from '@internimage/core';
-import { allocTyped, sizeOf } from '@internimage/core';
-
-/** Value written into fresh outputs so that an element a kernel forgets to write shows up (NaN for floats). */
-const POISON_INT = -2147483648;
+import { POISON, allocTyped, sizeOf } from '@internimage/core';
 
 /** Where a backend on this storage keeps its arrays (the wasm backend: views into its WebAssembly memory). */
 export interface ArrayStorage {
@@ -15,7 +12,7 @@ export interface ArrayStorage {
 }
 
 export interface CpuStorageOptions {
-  /** Fill each fresh kernel output with NaN (int32: −2³¹) so that an element a kernel forgets to write shows up. */
+  /** Fill each fresh kernel output with core's POISON so that an element a kernel forgets to write shows up. */
   poison: boolean;
   /** Default: ordinary typed arrays, left to the garbage collector. */
   storage: ArrayStorage;
@@ -31,7 +28,6 @@ export class CpuBackend implements Backend {
     this.options = { poison: true, storage: typedArrays, ...options };
   }
 
-  readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
   /** Buffers stored in a kernel's layout (see relayout): how to read their values, and their size in that form. */
   private readonly relaid = new Map<DataId, { logical: () => TypedArray; bytes: number }>();
@@ -109,7 +105,7 @@ export class CpuBackend implements Backend {
   /** An output buffer for a kernel to fill, every element of it (poisoned, or with undefined values). */
   alloc(shape: readonly number[], dtype: DType): { info: TensorInfo; out: TypedArray } {
     const out = this.options.storage.allocate(dtype, sizeOf(shape));
-    if (this.options.poison) out.fill(dtype === 'float32' ? NaN : POISON_INT);
+    if (this.options.poison) out.fill(POISON[dtype]);
     const dataId = {};
     this.store.set(dataId, out);
     return { info: { dataId, shape: [...shape], dtype }, out };
@@ -120,8 +116,14 @@ export class CpuBackend implements Backend {
   }
 }
 
-export function asCpu(backend: Backend): CpuBackend {
-  if (!(backend instanceof CpuBackend)) throw new Error(`cpu kernel called with backend '${backend.name}'`);
+/**
+ * The typed-array storage a kernel of cpu or wasm runs on. The error names the kernel, not a backend: wasm
+ * registers the cpu kernels' configs under its own name.
+ */
+export function asCpu(backend: Backend, kernelName = 'a typed-array kernel'): CpuBackend {
+  if (!(backend instanceof CpuBackend)) {
+    throw new Error(`${kernelName} needs a backend that stores typed arrays (cpu, wasm), got '${backend.name}'`);
+  }
   return backend;
 }
 
@@ -131,5 +133,5 @@ export function cpuKernel<K extends KernelName>(
   fn: (args: KernelArgs<K>, cpu: CpuBackend) => TensorInfo,
   backendName = 'cpu',
 ): KernelConfig<K> {
-  return { kernelName, backendName, kernelFunc: (args) => fn(args, asCpu(args.backend)) };
+  return { kernelName, backendName, kernelFunc: (args) => fn(args, asCpu(args.backend, `kernel ${kernelName}`)) };
 }

@@ -6,7 +6,6 @@ export { CpuBackend, asCpu, cpuKernel } from './cpu_backend.js';
 export type { ArrayStorage, CpuStorageOptions } from './cpu_backend.js';
 export { cpuKernels } from './kernels/index.js';
 export { forEachMatrixPair } from './batched_matrices.js';
-export { imageStrides } from './layout.js';
 
 // Importing this package makes 'cpu' available to setBackend().
 registerBackend('cpu', () => new CpuBackend(), 1);

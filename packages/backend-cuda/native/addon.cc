@@ -47,7 +47,6 @@ Napi::Number ptrValue(Napi::Env env, void* p) {
 int64_t i64(const Napi::Value& v) { return v.As<Napi::Number>().Int64Value(); }
 int i32(const Napi::Value& v) { return v.As<Napi::Number>().Int32Value(); }
 
-int64_t field(const Napi::Object& o, const char* k) { return i64(o.Get(k)); }
 void* pfield(const Napi::Object& o, const char* k) { return ptrOf(o.Get(k)); }
 
 void fillAxes(Napi::Env env, const Napi::Value& v, int rank, int64_t* out, const char* what) {
@@ -533,25 +532,47 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-/** gemm({M, N, K, A, sAm, sAk, B, sBk, sBn, C, cRows, sCb, sCm, sCn, bias, epilogue, batchShape, batchA, batchB,
- *  batches, sCbatch, mode}) */
+// The launch structs' fields, each read from the JS property of the same name (one list per struct; the TypeScript
+// side is GemmLaunch, ConvLaunch, PoolLaunch and DcnLaunch in src/addon.ts). INT fields also take booleans.
+#define II_GEMM_FIELDS(INT, I64, FLT, PTR)                                                                      \
+  I64(M) I64(N) I64(K) PTR(A) I64(sAm) I64(sAk) PTR(B) I64(sBk) I64(sBn) PTR(C) I64(cRows) I64(sCb) I64(sCm)    \
+  I64(sCn) PTR(bias) INT(epilogue) I64(batches) I64(sCbatch) INT(mode)
+#define II_CONV_FIELDS(INT, I64, FLT, PTR)                                                                      \
+  PTR(x) PTR(w) PTR(bias) PTR(out) INT(batch) INT(inChannels) INT(inH) INT(inW) INT(outChannels) INT(outH)      \
+  INT(outW) INT(kH) INT(kW) INT(strideH) INT(strideW) INT(padTop) INT(padLeft) INT(dilationH) INT(dilationW)    \
+  INT(groups) I64(xsN) I64(xsC) I64(xsH) I64(xsW) I64(osN) I64(osC) I64(osH) I64(osW) INT(variant) INT(gemmMode)
+#define II_POOL_FIELDS(INT, I64, FLT, PTR)                                                                      \
+  PTR(x) PTR(out) INT(batch) INT(channels) INT(inH) INT(inW) INT(outH) INT(outW) INT(kH) INT(kW) INT(strideH)   \
+  INT(strideW) INT(padTop) INT(padLeft) INT(countIncludePad) I64(xsN) I64(xsC) I64(xsH) I64(xsW) I64(osN)      \
+  I64(osC) I64(osH) I64(osW)
+#define II_DCN_FIELDS(INT, I64, FLT, PTR)                                                                       \
+  PTR(value) PTR(offset) PTR(mask) PTR(out) INT(batch) INT(inH) INT(inW) INT(outH) INT(outW) INT(kernelH)       \
+  INT(kernelW) INT(strideH) INT(strideW) INT(padH) INT(padW) INT(dilationH) INT(dilationW) INT(group)          \
+  INT(groupChannels) INT(points) FLT(offsetScale) INT(removeCenter) INT(half) INT(variant)
+
+/** A launch field as a number (true/false as 1/0); a missing or non-numeric property is an error naming it. */
+double launchField(const Napi::Object& o, const char* name) {
+  const Napi::Value v = o.Get(name);
+  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value() ? 1 : 0;
+  if (!v.IsNumber()) throw Napi::Error::New(o.Env(), std::string("launch field '") + name + "' is not a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+#define II_READ_INT(name) s.name = static_cast<int>(launchField(o, #name));
+#define II_READ_I64(name) s.name = static_cast<int64_t>(launchField(o, #name));
+#define II_READ_FLT(name) s.name = static_cast<float>(launchField(o, #name));
+#define II_READ_PTR(name) s.name = static_cast<decltype(s.name)>(pfield(o, #name));
+#define II_READ(FIELDS) FIELDS(II_READ_INT, II_READ_I64, II_READ_FLT, II_READ_PTR)
+
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
   Napi::Object o = info[0].As<Napi::Object>();
-  ii::GemmArgs g{};
-  g.M = field(o, "M"); g.N = field(o, "N"); g.K = field(o, "K");
-  g.A = static_cast<const float*>(pfield(o, "A")); g.sAm = field(o, "sAm"); g.sAk = field(o, "sAk");
-  g.B = static_cast<const float*>(pfield(o, "B")); g.sBk = field(o, "sBk"); g.sBn = field(o, "sBn");
-  g.C = static_cast<float*>(pfield(o, "C"));
-  g.cRows = field(o, "cRows"); g.sCb = field(o, "sCb"); g.sCm = field(o, "sCm"); g.sCn = field(o, "sCn");
-  g.bias = static_cast<const float*>(pfield(o, "bias"));
-  g.epilogue = static_cast<int>(field(o, "epilogue"));
-  g.batchWalk = walkOf(env, o.Get("batchShape"), o.Get("batchA"), o.Get("batchB"));
-  g.batches = field(o, "batches"); g.sCbatch = field(o, "sCbatch");
-  g.mode = static_cast<int>(field(o, "mode"));
-  if (g.cRows < 1) throw Napi::Error::New(env, "cRows must be at least 1");
-  launched(env, ii::gemm(g, gStream));
+  ii::GemmArgs s{};
+  II_READ(II_GEMM_FIELDS)
+  s.batchWalk = walkOf(env, o.Get("batchShape"), o.Get("batchA"), o.Get("batchB"));
+  if (s.cRows < 1) throw Napi::Error::New(env, "cRows must be at least 1");
+  launched(env, ii::gemm(s, gStream));
   return env.Undefined();
 }
 
@@ -559,19 +580,9 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
   Napi::Object o = info[0].As<Napi::Object>();
-  ii::ConvArgs c{};
-  c.x = static_cast<const float*>(pfield(o, "x")); c.w = static_cast<const float*>(pfield(o, "w"));
-  c.bias = static_cast<const float*>(pfield(o, "bias")); c.out = static_cast<float*>(pfield(o, "out"));
-  const char* ints[] = {"batch", "inC", "inH", "inW", "outC", "outH", "outW", "kH", "kW", "strideH", "strideW",
-                        "padTop", "padLeft", "dilH", "dilW", "groups"};
-  int* dst[] = {&c.batch, &c.inC, &c.inH, &c.inW, &c.outC, &c.outH, &c.outW, &c.kH, &c.kW, &c.strideH, &c.strideW,
-                &c.padTop, &c.padLeft, &c.dilH, &c.dilW, &c.groups};
-  for (int i = 0; i < 16; ++i) *dst[i] = static_cast<int>(field(o, ints[i]));
-  c.xsN = field(o, "xsN"); c.xsC = field(o, "xsC"); c.xsH = field(o, "xsH"); c.xsW = field(o, "xsW");
-  c.osN = field(o, "osN"); c.osC = field(o, "osC"); c.osH = field(o, "osH"); c.osW = field(o, "osW");
-  c.variant = static_cast<int>(field(o, "variant"));
-  c.gemmMode = static_cast<int>(field(o, "gemmMode"));
-  launched(env, ii::conv2d(c, gStream));
+  ii::ConvArgs s{};
+  II_READ(II_CONV_FIELDS)
+  launched(env, ii::conv2d(s, gStream));
   return env.Undefined();
 }
 
@@ -579,16 +590,9 @@ Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
   Napi::Object o = info[0].As<Napi::Object>();
-  ii::PoolArgs p{};
-  p.x = static_cast<const float*>(pfield(o, "x")); p.out = static_cast<float*>(pfield(o, "out"));
-  const char* ints[] = {"batch", "channels", "inH", "inW", "outH", "outW", "kH", "kW", "strideH", "strideW", "padTop",
-                        "padLeft", "countIncludePad"};
-  int* dst[] = {&p.batch, &p.channels, &p.inH, &p.inW, &p.outH, &p.outW, &p.kH, &p.kW, &p.strideH, &p.strideW,
-                &p.padTop, &p.padLeft, &p.countIncludePad};
-  for (int i = 0; i < 13; ++i) *dst[i] = static_cast<int>(field(o, ints[i]));
-  p.xsN = field(o, "xsN"); p.xsC = field(o, "xsC"); p.xsH = field(o, "xsH"); p.xsW = field(o, "xsW");
-  p.osN = field(o, "osN"); p.osC = field(o, "osC"); p.osH = field(o, "osH"); p.osW = field(o, "osW");
-  launched(env, ii::avgPool2d(p, gStream));
+  ii::PoolArgs s{};
+  II_READ(II_POOL_FIELDS)
+  launched(env, ii::avgPool2d(s, gStream));
   return env.Undefined();
 }
 
@@ -596,15 +600,9 @@ Napi::Value Dcnv3(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
   Napi::Object o = info[0].As<Napi::Object>();
-  ii::DcnArgs d{};
-  d.value = pfield(o, "value"); d.offset = pfield(o, "offset"); d.mask = pfield(o, "mask"); d.out = pfield(o, "out");
-  const char* ints[] = {"batch", "inH", "inW", "outH", "outW", "kH", "kW", "strideH", "strideW", "padH", "padW",
-                        "dilH", "dilW", "group", "groupChannels", "points", "removeCenter", "half", "variant"};
-  int* dst[] = {&d.batch, &d.inH, &d.inW, &d.outH, &d.outW, &d.kH, &d.kW, &d.strideH, &d.strideW, &d.padH, &d.padW,
-                &d.dilH, &d.dilW, &d.group, &d.groupChannels, &d.points, &d.removeCenter, &d.half, &d.variant};
-  for (int i = 0; i < 19; ++i) *dst[i] = static_cast<int>(field(o, ints[i]));
-  d.offsetScale = static_cast<float>(o.Get("offsetScale").As<Napi::Number>().DoubleValue());
-  launched(env, ii::dcnv3(d, gStream));
+  ii::DcnArgs s{};
+  II_READ(II_DCN_FIELDS)
+  launched(env, ii::dcnv3(s, gStream));
   return env.Undefined();
 }
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// GPU smoke test, independent of the TypeScript build: loads the addon, runs every launch once on small data and
-// compares with a plain-JS reference. Prints PASS/FAIL per check and exits non-zero when one fails.
-// Run on the GPU machine: node packages/backend-cuda/scripts/smoke.mjs
+// GPU smoke test of the addon alone (no CudaBackend): loads it, runs every launch once on small data and compares
+// with a plain-JS loop or, where the math is more than a loop (erf/GELU, DCNv3), with the cpu backend's kernels, the
+// reference implementation. Prints PASS/FAIL per check and exits non-zero when one fails.
+// Run on the GPU machine after `npm run build` (for core and backend-cpu): node packages/backend-cuda/scripts/smoke.mjs
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { CpuBackend } from '@internimage/backend-cpu';
+import { float16ToFloat32 as fromHalf, float32ToFloat16 as toHalf, getKernel, poisonBits } from '@internimage/core';
 
 const addonPath = fileURLToPath(new URL('../native/build/Release/internimage_cuda.node', import.meta.url));
 const cu = createRequire(import.meta.url)(addonPath);
@@ -17,6 +20,8 @@ console.log(`device: ${info.name} (sm ${info.computeCapability}, ${(info.totalMe
   `runtime ${info.runtimeVersion}, driver ${info.driverVersion})`);
 
 // ---- helpers ----------------------------------------------------------------------------------------------------
+/** What fresh outputs hold until a launch writes them: core's poison per dtype; for float16, two NaNs a word. */
+const POISON = { float32: poisonBits('float32'), int32: poisonBits('int32'), float16: 0x7e007e00 };
 let seed = 12345;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
 const randn = (n, scale = 1) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
@@ -27,9 +32,10 @@ function up(arr) {
   live.add(p);
   return p;
 }
-function out(n, bytesPer = 4) {
+function out(n, dtype = 'float32') {
+  const bytesPer = dtype === 'float16' ? 2 : 4;
   const p = cu.alloc(Math.max(n * bytesPer, 4));
-  cu.fill32(p, Math.ceil((n * bytesPer) / 4), 0xffffffff); // NaN poison
+  cu.fill32(p, Math.ceil((n * bytesPer) / 4), POISON[dtype]);
   live.add(p);
   return p;
 }
@@ -72,29 +78,17 @@ function run(name, fn) {
     console.log(`FAIL  ${name}: ${e.stack ?? e}`);
   }
 }
-const erf = (x) => { // Abramowitz–Stegun 7.1.26 is too coarse; use a series/continued fraction like the reference
-  const ax = Math.abs(x);
-  if (ax < 2) { let t = x, s = x; for (let n = 1; n < 100; n++) { t *= -x * x / n; s += t / (2 * n + 1); } return 2 / Math.sqrt(Math.PI) * s; }
-  if (ax > 6) return Math.sign(x);
-  let f = ax; for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
-  return Math.sign(x) * (1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f);
-};
-const gelu = (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
-function toHalf(v) {
-  const f = new Float32Array([v]), u = new Uint32Array(f.buffer)[0];
-  const sign = (u >>> 16) & 0x8000, exp = ((u >>> 23) & 0xff) - 127 + 15, mant = u & 0x7fffff;
-  if (exp >= 31) return sign | 0x7c00;
-  if (exp <= 0) return exp < -10 ? sign : sign | ((mant | 0x800000) >> (1 - exp + 13));
-  let h = sign | (exp << 10) | (mant >> 13);
-  if ((mant & 0x1fff) > 0x1000 || ((mant & 0x1fff) === 0x1000 && (h & 1))) h++;
-  return h;
+const reference = new CpuBackend('cpu', { poison: true });
+/** A cpu kernel on host arrays: inputs are { name: [Float32Array, shape] }. */
+function onCpu(kernel, inputs, attrs) {
+  const infos = Object.fromEntries(Object.entries(inputs).map(([name, [data, shape]]) =>
+    [name, { dataId: reference.write(data, shape, 'float32'), shape, dtype: 'float32' }]));
+  const result = getKernel(kernel, 'cpu')({ inputs: infos, attrs, backend: reference });
+  const values = reference.readSync(result.dataId);
+  for (const t of [...Object.values(infos), result]) reference.disposeData(t.dataId);
+  return values;
 }
-function fromHalf(h) {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
+const gelu = (x) => onCpu('Unary', { x: [x, [x.length]] }, { op: 'gelu' });
 
 // ---- elementwise ------------------------------------------------------------------------------------------------
 run('binary', () => {
@@ -106,19 +100,19 @@ run('binary', () => {
   cu.binary(5, 0, pa, pa, po, [24], [1], [1]);
   check('binary minimum same shape', f32(po, 24), a, 0);
   const ia = Int32Array.from({ length: 12 }, (_, i) => i * 7 - 40), ib = Int32Array.from({ length: 4 }, (_, i) => i - 2);
-  const pia = up(ia), pib = up(ib), pio = out(12);
+  const pia = up(ia), pib = up(ib), pio = out(12, 'int32');
   cu.binary(2, 1, pia, pib, pio, [3, 4], [4, 1], [0, 1]);
   check('binary int32 mul broadcast', i32(pio, 12), ia.map((v, i) => v * ib[i % 4]), 0);
 });
 run('unary', () => {
   const x = randn(1000, 4), px = up(x), po = out(1000);
   cu.unary(7, 0, px, po, 1000);
-  check('unary gelu (erf)', f32(po, 1000), x.map(gelu), 1e-6);
+  check('unary gelu (erf)', f32(po, 1000), gelu(x), 1e-6);
   cu.unary(9, 0, px, po, 1000);
   check('unary sigmoid', f32(po, 1000), x.map((v) => 1 / (1 + Math.exp(-v))), 1e-6);
 });
 run('cast', () => {
-  const x = Float32Array.of(1.7, -1.7, 3e9, -0.2), px = up(x), po = out(4);
+  const x = Float32Array.of(1.7, -1.7, 3e9, -0.2), px = up(x), po = out(4, 'int32');
   cu.cast(0, 1, px, po, 4);
   check('cast float32 -> int32 (truncate, wrap)', i32(po, 4), Int32Array.from(x, (v) => Math.trunc(v)), 0);
 });
@@ -142,7 +136,7 @@ run('reduce', () => {
   const big = randn(100000), pbig = up(big), pm = out(1);
   cu.reduce(2, 0, pbig, pm, [], [], [100000], [1], 100000);
   check('reduce max over 100000 (block per output)', f32(pm, 1), [Math.max(...big)], 0);
-  const pa = out(10);
+  const pa = out(10, 'int32');
   cu.argMax(0, px, pa, 10, 12, 1);
   const wantA = Int32Array.from({ length: 10 }, (_, o) => { let b = 0; for (let k = 1; k < 12; k++) if (x[o * 12 + k] > x[o * 12 + b]) b = k; return b; });
   check('argMax', i32(pa, 10), wantA, 0);
@@ -199,7 +193,7 @@ run('gemm', () => {
     const want = linearRef(x, w, bias, M, N, K);
     // 3xTF32 splits each operand into a TF32 high part and a TF32 residual; its error grows with K (2.7e-5 at K=2048 on an H200).
     for (const [mode, name, tol] of [[0, 'simt', 1e-5], [2, '3xtf32', 5e-5], [1, 'tf32', 5e-3]]) {
-      cu.fill32(po, M * N, 0xffffffff);
+      cu.fill32(po, M * N, POISON.float32);
       cu.gemm(linearArgs(px, pw, pb, po, M, N, K, mode));
       check(`gemm ${name} linear ${M}x${N}x${K}`, f32(po, M * N), want, tol);
     }
@@ -212,18 +206,18 @@ run('gemm', () => {
   const want = new Float32Array(B * M * N);
   for (let z = 0; z < B; z++) for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
     let s = 0; for (let k = 0; k < K; k++) s += a[m * K + k] * b[z * K * N + k * N + n];
-    want[z * M * N + m * N + n] = gelu(s);
+    want[z * M * N + m * N + n] = s;
   }
-  check('gemm simt batched broadcast, B row-major, GELU', f32(po, B * M * N), want, 1e-5);
+  check('gemm simt batched broadcast, B row-major, GELU', f32(po, B * M * N), gelu(want), 1e-5);
 });
 
 // ---- convolution and pooling ---------------------------------------------------------------------------------------
 function convRef(c, x, w, bias) {
-  const o = new Float32Array(c.batch * c.outC * c.outH * c.outW), ipg = c.inC / c.groups, opg = c.outC / c.groups;
-  for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outC; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
+  const o = new Float32Array(c.batch * c.outChannels * c.outH * c.outW), ipg = c.inChannels / c.groups, opg = c.outChannels / c.groups;
+  for (let b = 0; b < c.batch; b++) for (let oc = 0; oc < c.outChannels; oc++) for (let oy = 0; oy < c.outH; oy++) for (let ox = 0; ox < c.outW; ox++) {
     let s = bias ? bias[oc] : 0;
     for (let ic = 0; ic < ipg; ic++) for (let ky = 0; ky < c.kH; ky++) for (let kx = 0; kx < c.kW; kx++) {
-      const iy = oy * c.strideH - c.padTop + ky * c.dilH, ix = ox * c.strideW - c.padLeft + kx * c.dilW;
+      const iy = oy * c.strideH - c.padTop + ky * c.dilationH, ix = ox * c.strideW - c.padLeft + kx * c.dilationW;
       if (iy < 0 || iy >= c.inH || ix < 0 || ix >= c.inW) continue;
       s += x[b * c.xsN + (Math.floor(oc / opg) * ipg + ic) * c.xsC + iy * c.xsH + ix * c.xsW] * w[((oc * ipg + ic) * c.kH + ky) * c.kW + kx];
     }
@@ -233,28 +227,28 @@ function convRef(c, x, w, bias) {
 }
 function convCase(name, g, nhwc) {
   const c = { ...g };
-  c.outH = Math.floor((c.inH + 2 * c.padTop - (c.dilH * (c.kH - 1) + 1)) / c.strideH) + 1;
-  c.outW = Math.floor((c.inW + 2 * c.padLeft - (c.dilW * (c.kW - 1) + 1)) / c.strideW) + 1;
+  c.outH = Math.floor((c.inH + 2 * c.padTop - (c.dilationH * (c.kH - 1) + 1)) / c.strideH) + 1;
+  c.outW = Math.floor((c.inW + 2 * c.padLeft - (c.dilationW * (c.kW - 1) + 1)) / c.strideW) + 1;
   const st = (C, H, W) => (nhwc ? [H * W * C, 1, W * C, C] : [C * H * W, H * W, W, 1]);
-  [c.xsN, c.xsC, c.xsH, c.xsW] = st(c.inC, c.inH, c.inW);
-  [c.osN, c.osC, c.osH, c.osW] = st(c.outC, c.outH, c.outW);
-  const x = randn(c.batch * c.inC * c.inH * c.inW), w = randn(c.outC * (c.inC / c.groups) * c.kH * c.kW, 0.3), bias = randn(c.outC);
-  const n = c.batch * c.outC * c.outH * c.outW, want = convRef(c, x, w, bias);
+  [c.xsN, c.xsC, c.xsH, c.xsW] = st(c.inChannels, c.inH, c.inW);
+  [c.osN, c.osC, c.osH, c.osW] = st(c.outChannels, c.outH, c.outW);
+  const x = randn(c.batch * c.inChannels * c.inH * c.inW), w = randn(c.outChannels * (c.inChannels / c.groups) * c.kH * c.kW, 0.3), bias = randn(c.outChannels);
+  const n = c.batch * c.outChannels * c.outH * c.outW, want = convRef(c, x, w, bias);
   const px = up(x), pw = up(w), pb = up(bias), po = out(n);
   for (const variant of [0, 1]) {
-    cu.fill32(po, n, 0xffffffff);
+    cu.fill32(po, n, POISON.float32);
     cu.conv2d({ ...c, x: px, w: pw, bias: pb, out: po, variant, gemmMode: 0 });
     check(`conv2d ${name} ${variant ? 'direct' : 'auto'}`, f32(po, n), want, 1e-5);
   }
 }
 run('conv2d', () => {
-  const base = { batch: 2, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilH: 1, dilW: 1, groups: 1, kH: 3, kW: 3 };
-  convCase('stem NCHW 3->32 3x3 s2', { ...base, inC: 3, inH: 33, inW: 30, outC: 32, strideH: 2, strideW: 2 }, false);
-  convCase('downsample NHWC 64->128 3x3 s2', { ...base, inC: 64, inH: 14, inW: 14, outC: 128, strideH: 2, strideW: 2 }, true);
-  convCase('depthwise NHWC 3x3', { ...base, inC: 64, inH: 9, inW: 11, outC: 64, groups: 64 }, true);
-  convCase('depthwise NHWC 5x5', { ...base, inC: 40, inH: 9, inW: 7, outC: 40, groups: 40, kH: 5, kW: 5, padTop: 2, padLeft: 2 }, true);
-  convCase('grouped NHWC dilation 2', { ...base, inC: 6, inH: 8, inW: 8, outC: 3, groups: 3, dilH: 2, dilW: 2, padTop: 2, padLeft: 2 }, true);
-  convCase('1x1 NCHW', { ...base, inC: 16, inH: 5, inW: 6, outC: 24, kH: 1, kW: 1, padTop: 0, padLeft: 0 }, false);
+  const base = { batch: 2, strideH: 1, strideW: 1, padTop: 1, padLeft: 1, dilationH: 1, dilationW: 1, groups: 1, kH: 3, kW: 3 };
+  convCase('stem NCHW 3->32 3x3 s2', { ...base, inChannels: 3, inH: 33, inW: 30, outChannels: 32, strideH: 2, strideW: 2 }, false);
+  convCase('downsample NHWC 64->128 3x3 s2', { ...base, inChannels: 64, inH: 14, inW: 14, outChannels: 128, strideH: 2, strideW: 2 }, true);
+  convCase('depthwise NHWC 3x3', { ...base, inChannels: 64, inH: 9, inW: 11, outChannels: 64, groups: 64 }, true);
+  convCase('depthwise NHWC 5x5', { ...base, inChannels: 40, inH: 9, inW: 7, outChannels: 40, groups: 40, kH: 5, kW: 5, padTop: 2, padLeft: 2 }, true);
+  convCase('grouped NHWC dilation 2', { ...base, inChannels: 6, inH: 8, inW: 8, outChannels: 3, groups: 3, dilationH: 2, dilationW: 2, padTop: 2, padLeft: 2 }, true);
+  convCase('1x1 NCHW', { ...base, inChannels: 16, inH: 5, inW: 6, outChannels: 24, kH: 1, kW: 1, padTop: 0, padLeft: 0 }, false);
 });
 run('avgPool2d', () => {
   const p = { batch: 2, channels: 3, inH: 6, inW: 7, kH: 3, kW: 3, strideH: 2, strideW: 2, padTop: 1, padLeft: 1, countIncludePad: 0 };
@@ -275,36 +269,19 @@ run('avgPool2d', () => {
 });
 
 // ---- DCNv3 ---------------------------------------------------------------------------------------------------------
+/** DCNv3 on the cpu backend (float32 inputs). */
 function dcnRef(d, v, off, m) {
-  const { inH: H, inW: W, group: G, groupChannels: D, points: P } = d, C = G * D;
-  const aH = Math.floor(d.dilH * (d.kH - 1) / 2), aW = Math.floor(d.dilW * (d.kW - 1) / 2);
-  const o = new Float32Array(d.batch * d.outH * d.outW * C);
-  for (let n = 0; n < d.batch; n++) for (let ho = 0; ho < d.outH; ho++) for (let wo = 0; wo < d.outW; wo++) {
-    const pix = (n * d.outH + ho) * d.outW + wo;
-    for (let g = 0; g < G; g++) {
-      const acc = new Float64Array(D);
-      let p = 0;
-      for (let i = 0; i < d.kW; i++) for (let j = 0; j < d.kH; j++) {
-        if (d.removeCenter && i === Math.floor(d.kW / 2) && j === Math.floor(d.kH / 2)) continue;
-        const k = (pix * G + g) * P + p++;
-        const x = wo * d.strideW - d.padW + aW + (i * d.dilW - aW + off[2 * k]) * d.offsetScale;
-        const y = ho * d.strideH - d.padH + aH + (j * d.dilH - aH + off[2 * k + 1]) * d.offsetScale;
-        if (!(y > -1 && x > -1 && y < H && x < W)) continue;
-        const y0 = Math.floor(y), x0 = Math.floor(x), ly = y - y0, lx = x - x0;
-        for (const [r, c, wgt] of [[y0, x0, (1 - ly) * (1 - lx)], [y0, x0 + 1, (1 - ly) * lx], [y0 + 1, x0, ly * (1 - lx)], [y0 + 1, x0 + 1, ly * lx]]) {
-          if (r < 0 || r >= H || c < 0 || c >= W) continue;
-          for (let e = 0; e < D; e++) acc[e] += m[k] * wgt * v[((n * H + r) * W + c) * C + g * D + e];
-        }
-      }
-      for (let e = 0; e < D; e++) o[pix * C + g * D + e] = acc[e];
-    }
-  }
-  return o;
+  const pixels = [d.batch, d.outH, d.outW], channels = d.group * d.groupChannels;
+  return onCpu('DCNv3', {
+    value: [v, [d.batch, d.inH, d.inW, channels]],
+    offset: [off, [...pixels, d.group * d.points * 2]],
+    mask: [m, [...pixels, d.group * d.points]],
+  }, { ...d, removeCenter: Boolean(d.removeCenter), outShape: [...pixels, channels] });
 }
 function dcnGeom(batch, H, W, G, D, o = {}) {
   const k = o.k ?? 3, s = o.stride ?? 1, pad = o.pad ?? 1, dil = o.dil ?? 1, rc = o.removeCenter ?? false;
   const outH = Math.floor((H + 2 * pad - (dil * (k - 1) + 1)) / s) + 1, outW = Math.floor((W + 2 * pad - (dil * (k - 1) + 1)) / s) + 1;
-  return { batch, inH: H, inW: W, outH, outW, kH: k, kW: k, strideH: s, strideW: s, padH: pad, padW: pad, dilH: dil, dilW: dil,
+  return { batch, inH: H, inW: W, outH, outW, kernelH: k, kernelW: k, strideH: s, strideW: s, padH: pad, padW: pad, dilationH: dil, dilationW: dil,
     group: G, groupChannels: D, points: k * k - (rc ? 1 : 0), offsetScale: o.scale ?? 1, removeCenter: rc ? 1 : 0 };
 }
 function dcnInputs(d, offScale = 2) {
@@ -331,28 +308,28 @@ run('dcnv3', () => {
     const want = dcnRef(d, v, off, m);
     const pv = up(v), poff = up(off), pm = up(m), po = out(nOutEl);
     for (const variant of [0, 1]) {
-      cu.fill32(po, nOutEl, 0xffffffff);
+      cu.fill32(po, nOutEl, POISON.float32);
       cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: po, half: 0, variant });
-      check(`dcnv3 fp32 ${variant ? 'simple' : 'vec'} ${name}`, f32(po, nOutEl), want, 1e-5);
+      check(`dcnv3 fp32 ${variant ? 'simple' : 'auto'} ${name}`, f32(po, nOutEl), want, 1e-5);
     }
     const h = (a) => Uint16Array.from(a, toHalf);
     const vh = h(v), offh = h(off), mh = h(m);
     const wantH = dcnRef(d, Float32Array.from(vh, fromHalf), Float32Array.from(offh, fromHalf), Float32Array.from(mh, fromHalf));
-    const phv = up(vh), phoff = up(offh), phm = up(mh), pho = out(nOutEl, 2);
+    const phv = up(vh), phoff = up(offh), phm = up(mh), pho = out(nOutEl, 'float16');
     for (const variant of [0, 1]) {
-      cu.fill32(pho, Math.ceil(nOutEl / 2), 0xffffffff);
+      cu.fill32(pho, Math.ceil(nOutEl / 2), POISON.float16);
       cu.dcnv3({ ...d, value: phv, offset: phoff, mask: phm, out: pho, half: 1, variant });
-      check(`dcnv3 fp16 ${variant ? 'simple' : 'vec'} ${name}`, Float32Array.from(u16(pho, nOutEl), fromHalf), wantH, 2e-3);
+      check(`dcnv3 fp16 ${variant ? 'simple' : 'auto'} ${name}`, Float32Array.from(u16(pho, nOutEl), fromHalf), wantH, 2e-3);
     }
   }
-  // The benchmark shapes at batch 64: vectorised against simple (too large for the JS reference).
+  // The benchmark shapes at batch 64: auto against simple (too large for the reference to be quick).
   for (const [H, C, G] of [[56, 64, 4], [28, 128, 8], [14, 256, 16], [7, 512, 32]]) {
     const d = dcnGeom(64, H, H, G, C / G);
     const { v, off, m, nOutEl } = dcnInputs(d, 1);
     const pv = up(v), poff = up(off), pm = up(m), pa = out(nOutEl), pb = out(nOutEl);
     cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: pa, half: 0, variant: 0 });
     cu.dcnv3({ ...d, value: pv, offset: poff, mask: pm, out: pb, half: 0, variant: 1 });
-    check(`dcnv3 fp32 vec vs simple 64x${H}x${H}x${C} G${G}`, f32(pa, nOutEl), f32(pb, nOutEl), 1e-6);
+    check(`dcnv3 fp32 auto vs simple 64x${H}x${H}x${C} G${G}`, f32(pa, nOutEl), f32(pb, nOutEl), 1e-6);
   }
 });
 

@@ -1,4 +1,5 @@
 // The shape of the N-API addon (native/addon.cc). Device pointers and event handles travel as plain numbers.
+import type { Conv2DInfo, DCNv3Info, Pool2DInfo } from '@internimage/core';
 
 export type Ptr = number;
 
@@ -38,28 +39,31 @@ export interface GemmLaunch {
   mode: number;
 }
 
-export interface ConvLaunch {
+/** Element strides of an image's n, c, h and w axes, for x (xs*) and out (os*). */
+interface ImageStrides {
+  xsN: number; xsC: number; xsH: number; xsW: number; osN: number; osC: number; osH: number; osW: number;
+}
+
+// The geometry of Conv2D, AvgPool2D and DCNv3 launches is core's kernel attributes, field for field (kernels/cuda/api.h
+// names the C structs' fields the same way); extra properties such as outShape are ignored by the addon.
+export interface ConvLaunch extends Omit<Conv2DInfo, 'dataFormat' | 'outShape'>, ImageStrides {
   x: Ptr; w: Ptr; bias: Ptr; out: Ptr;
-  batch: number; inC: number; inH: number; inW: number; outC: number; outH: number; outW: number;
-  kH: number; kW: number; strideH: number; strideW: number; padTop: number; padLeft: number;
-  dilH: number; dilW: number; groups: number;
-  xsN: number; xsC: number; xsH: number; xsW: number; osN: number; osC: number; osH: number; osW: number;
-  variant: number; gemmMode: number;
+  /** CONV_VARIANT_CODE */
+  variant: number;
+  /** GEMM_MODE_CODE */
+  gemmMode: number;
 }
 
-export interface PoolLaunch {
+export interface PoolLaunch extends Omit<Pool2DInfo, 'dataFormat' | 'outShape'>, ImageStrides {
   x: Ptr; out: Ptr;
-  batch: number; channels: number; inH: number; inW: number; outH: number; outW: number;
-  kH: number; kW: number; strideH: number; strideW: number; padTop: number; padLeft: number; countIncludePad: number;
-  xsN: number; xsC: number; xsH: number; xsW: number; osN: number; osC: number; osH: number; osW: number;
 }
 
-export interface DcnLaunch {
+export interface DcnLaunch extends Omit<DCNv3Info, 'outShape'> {
   value: Ptr; offset: Ptr; mask: Ptr; out: Ptr;
-  batch: number; inH: number; inW: number; outH: number; outW: number; kH: number; kW: number;
-  strideH: number; strideW: number; padH: number; padW: number; dilH: number; dilW: number;
-  group: number; groupChannels: number; points: number; offsetScale: number; removeCenter: number;
-  half: number; variant: number;
+  /** value, offset, mask and out are float16 (math in float32). */
+  half: boolean;
+  /** DCN_VARIANT_CODE */
+  variant: number;
 }
 
 export interface Addon {

@@ -1,9 +1,9 @@
 // The Backend: float32/int32 tensors as device buffers from the stream-ordered pool. Kernels only enqueue work;
 // read() is the one place that waits (asynchronously) for the stream.
 import type {
-  Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray,
+  Backend, BackendMemory, DataId, DType, KernelArgs, KernelConfig, KernelName, KernelTimer, TensorInfo, TypedArray,
 } from '@internimage/core';
-import { sizeOf } from '@internimage/core';
+import { poisonBits, sizeOf } from '@internimage/core';
 import type { CudaDevice, Ptr } from './device.js';
 import { CudaError } from './device.js';
 
@@ -21,12 +21,8 @@ function asStorage(values: TypedArray, dtype: DType): TypedArray {
 
 export const DTYPE_CODE: Record<DType, number> = { float32: 0, int32: 1 };
 
-/** NaN for float32, -1 for int32: what poisoned outputs hold until a kernel writes them. */
-const POISON_BITS = 0xffffffff;
-
 export class CudaBackend implements Backend {
   readonly name = 'cuda';
-  readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, Buffer>();
   private bytesHeld = 0;
   /** Outputs allocated by the kernel now running, freed again if it throws. */
@@ -71,6 +67,24 @@ export class CudaBackend implements Backend {
     for (const id of [...this.store.keys()]) this.disposeData(id);
   }
 
+  /** Device time of one kernel's launches, between two CUDA events (for engine.profile). */
+  kernelTimer(): KernelTimer {
+    const a = this.device.addon;
+    const [start, end] = [a.eventCreate(), a.eventCreate()];
+    a.eventRecord(start);
+    return {
+      stop: () => a.eventRecord(end),
+      read: () => {
+        try {
+          return a.eventElapsed(start, end);
+        } finally {
+          a.eventDestroy(start);
+          a.eventDestroy(end);
+        }
+      },
+    };
+  }
+
   /** Device pointer of a kernel input. */
   ptr(t: TensorInfo | undefined): Ptr {
     return t === undefined ? 0 : this.buffer(t.dataId).ptr;
@@ -85,7 +99,7 @@ export class CudaBackend implements Backend {
     this.store.set(dataId, { ptr, bytes, dtype });
     this.bytesHeld += bytes;
     this.fresh.push(dataId);
-    if (this.device.settings.poison && n > 0) this.device.fill32(op, ptr, n, POISON_BITS);
+    if (this.device.settings.poison && n > 0) this.device.fill32(op, ptr, n, poisonBits(dtype));
     return { info: { dataId, shape: [...shape], dtype }, ptr };
   }
 

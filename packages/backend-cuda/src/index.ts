@@ -9,10 +9,10 @@ export { CudaGraph } from './graph.js';
 export type { Ptr } from './device.js';
 export type { Addon, ConvLaunch, DcnLaunch, DeviceInfo, GemmLaunch, MemoryInfo, PoolLaunch, ProbeResult } from './addon.js';
 export { ADDON_PATH, CudaUnavailableError, cudaUnavailableReason } from './loader.js';
-export { DCN_VARIANTS, GEMM_MODE_CODE, settingsFromEnv } from './settings.js';
+export { DCN_VARIANTS, DCN_VARIANT_CODE, GEMM_MODE_CODE, settingsFromEnv } from './settings.js';
 export type { CudaSettings, DcnVariant, GemmMode, ConvVariant } from './settings.js';
-export { dcnLaunch } from './kernels/dcnv3.js';
 export { cudaKernels } from './kernels/index.js';
+export { UNARY_OP_CODE } from './kernels/unary.js';
 
 // Importing this package makes 'cuda' available to setBackend(); initialising it throws
 // `CUDA backend unavailable: <reason>` where the addon is not built, the driver is missing or there is no device.

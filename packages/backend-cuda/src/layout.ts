@@ -1,9 +1,4 @@
-// Index-space helpers shared by the kernels: contiguous strides, merging axes before a strided walk, lines along
-// one axis, image strides per data format.
-import type { DataFormat } from '@internimage/core';
-import { stridesOf } from '@internimage/core';
-
-export { stridesOf };
+// Merging axes before a strided walk on the device (the other index helpers are core's, in its shape module).
 
 /**
  * Drops length-1 axes and merges neighbouring axes that every stride set walks contiguously, so the device walks
@@ -27,24 +22,4 @@ export function coalesce(shape: readonly number[], ...strideSets: ReadonlyArray<
   }
   if (shape.some((n) => n === 0)) return { shape: [0], strides: strideSets.map(() => [0]) };
   return { shape: outShape, strides: outStrides };
-}
-
-/** (outer, length, inner) around `axis`: element k of line (o, i) sits at o·length·inner + k·inner + i. */
-export function lines(shape: readonly number[], axis: number): { outer: number; length: number; inner: number } {
-  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  return { outer, length: shape[axis]!, inner };
-}
-
-export interface ImageStrides {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-}
-
-export function imageStrides(format: DataFormat, channels: number, height: number, width: number): ImageStrides {
-  return format === 'NCHW'
-    ? { n: channels * height * width, c: height * width, h: width, w: 1 }
-    : { n: height * width * channels, c: 1, h: width * channels, w: channels };
 }

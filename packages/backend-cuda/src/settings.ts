@@ -9,13 +9,16 @@
 //   INTERNIMAGE_CUDA_GEMM=simt|tf32|3xtf32 Linear/MatMul: fp32 SIMT tiles (default, float32-exact), TF32 tensor
 //                                          cores (fast, ~1e-3 relative error), or 3xTF32 (tensor cores, ~fp32 accuracy)
 //   INTERNIMAGE_CUDA_CONV=auto|direct      Conv2D: implicit GEMM / depthwise kernels (default) or the direct kernel
-//   INTERNIMAGE_CUDA_POISON=1              fill every kernel output with NaN (int32: -1) before the kernel runs
+//   INTERNIMAGE_CUDA_POISON=1              fill every kernel output with core's POISON (NaN; int32 -2^31) first
+import { poisonEnabled } from '@internimage/core';
 
-/** DCNv3 kernel names, in the order of their DcnArgs.variant codes (kernels/cuda/dcnv3.cu). */
+/** DCNv3 kernel names, in the order of the DcnVariant enum (kernels/cuda/api.h). */
 export const DCN_VARIANTS = ['auto', 'simple', 'vec', 'item', 'pair', 'quad'] as const;
 export type DcnVariant = (typeof DCN_VARIANTS)[number];
 export type GemmMode = 'simt' | 'tf32' | '3xtf32';
-export type ConvVariant = 'auto' | 'direct';
+/** Conv2D kernel names, in the order of the ConvVariant enum (kernels/cuda/api.h). */
+export const CONV_VARIANTS = ['auto', 'direct'] as const;
+export type ConvVariant = (typeof CONV_VARIANTS)[number];
 
 export interface CudaSettings {
   dcn: DcnVariant;
@@ -37,13 +40,13 @@ export function settingsFromEnv(): CudaSettings {
   return {
     dcn: pick('INTERNIMAGE_CUDA_DCN', DCN_VARIANTS, 'auto'),
     gemm: pick('INTERNIMAGE_CUDA_GEMM', ['simt', 'tf32', '3xtf32'], 'simt'),
-    conv: pick('INTERNIMAGE_CUDA_CONV', ['auto', 'direct'], 'auto'),
-    poison: ['1', 'true'].includes(process.env.INTERNIMAGE_CUDA_POISON ?? ''),
+    conv: pick('INTERNIMAGE_CUDA_CONV', CONV_VARIANTS, 'auto'),
+    poison: poisonEnabled('INTERNIMAGE_CUDA_POISON', process.env.INTERNIMAGE_CUDA_POISON),
   };
 }
 
 export const GEMM_MODE_CODE: Record<GemmMode, number> = { simt: 0, tf32: 1, '3xtf32': 2 };
-export const DCN_VARIANT_CODE: Record<DcnVariant, number> = Object.fromEntries(
-  DCN_VARIANTS.map((name, code) => [name, code]),
-) as Record<DcnVariant, number>;
-export const CONV_VARIANT_CODE: Record<ConvVariant, number> = { auto: 0, direct: 1 };
+const codes = <T extends string>(names: readonly T[]) =>
+  Object.fromEntries(names.map((name, code) => [name, code])) as Record<T, number>;
+export const DCN_VARIANT_CODE = codes(DCN_VARIANTS);
+export const CONV_VARIANT_CODE = codes(CONV_VARIANTS);

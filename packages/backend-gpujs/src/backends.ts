@@ -18,7 +18,7 @@ export async function createModeBackend(mode: Mode): Promise<GpujsBackend> {
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     refusals[mode] = reason;
-    throw new Error(`${mode}: ${reason}`);
+    throw new Error(`${mode}: ${reason}`, { cause: e });
   }
 }
 

@@ -59,7 +59,7 @@ async function findAdapter(dawn: DawnModule): Promise<{ adapter: GPUAdapter; inf
     try {
       adapter = await createInstance(dawn, [`backend=${forced}`]).requestAdapter(compat ? { featureLevel: 'compatibility' } : undefined);
     } catch (e) {
-      throw new Error(`Dawn backend '${forced}' (INTERNIMAGE_DAWN_BACKEND) failed: ${e instanceof Error ? e.message : e}`);
+      throw new Error(`Dawn backend '${forced}' (INTERNIMAGE_DAWN_BACKEND) failed: ${e instanceof Error ? e.message : e}`, { cause: e });
     }
     if (!adapter) throw new Error(`Dawn backend '${forced}' (INTERNIMAGE_DAWN_BACKEND) found no adapter`);
     return { adapter, info: { backend: forced, featureLevel: compat ? 'compatibility' : 'core' } };
@@ -88,7 +88,7 @@ export function installDawn(): Promise<DawnInfo> {
     try {
       dawn = (await import('webgpu')) as unknown as DawnModule;
     } catch (e) {
-      throw new Error(`the 'webgpu' package (Dawn) does not load: ${e instanceof Error ? e.message : e}`);
+      throw new Error(`the 'webgpu' package (Dawn) does not load: ${e instanceof Error ? e.message : e}`, { cause: e });
     }
     for (const [k, v] of Object.entries(dawn.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
     const { adapter, info } = await findAdapter(dawn);

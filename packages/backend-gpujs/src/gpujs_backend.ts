@@ -57,7 +57,6 @@ const noop = () => {};
  * shapes and attributes) and chained device to device: the only transfers are write() and read().
  */
 export class GpujsBackend implements Backend {
-  readonly floatPrecision = 32 as const;
   readonly readSync?: (dataId: DataId) => TypedArray;
   private readonly entries = new Map<DataId, Entry>();
   private readonly kernels = new Map<string, GpujsKernel>();

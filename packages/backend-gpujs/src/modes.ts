@@ -30,7 +30,7 @@ export async function openMode(mode: Mode): Promise<OpenedMode> {
       try {
         context = await gpujs.WebGPUContext.acquire();
       } catch (e) {
-        throw new Error(`gpu.js could not open a WebGPU device: ${e instanceof Error ? e.message : e}`);
+        throw new Error(`gpu.js could not open a WebGPU device: ${e instanceof Error ? e.message : e}`, { cause: e });
       }
       return { storage: new WebGPUStorage(context), device };
     }

@@ -1,7 +1,7 @@
 // add, sub and mul as WASM SIMD kernels, four values at a time: on equal shapes, and with a vector along the last
 // axis (rows of a against one row b).
 import type { FunctionDef } from './wasm_encoder.js';
-import { I32, V128, encodeModule, forLoop, op } from './wasm_encoder.js';
+import { I32, encodeModule, forLoop, op } from './wasm_encoder.js';
 
 export const BINARY_OPS = { add: op.f32x4Add, sub: op.f32x4Sub, mul: op.f32x4Mul } as const;
 export type FastBinaryOp = keyof typeof BINARY_OPS;

@@ -4,7 +4,7 @@
 import type { LinearActivation } from '@internimage/core';
 import { elementwise } from './elementwise.js';
 import { ERF_BLOCK_BYTES } from './erf_kernel.js';
-import { gemmChunkRows, gemmModule, gemmTile } from './gemm_kernel.js';
+import { GEMM_TILE, gemmChunkRows, gemmModule } from './gemm_kernel.js';
 import { heap, ownedFloats, withScratch } from './heap.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { runParts, splitWork } from './threads.js';
@@ -17,8 +17,7 @@ type Exports = { gemm: Gemm; gelu: (input: number, output: number, bytes: number
 let instance: WasmKernel<Exports> | undefined;
 const kernel = () => (instance ??= instantiate((fma) => gemmModule(fma)));
 
-// The tile is the same with and without fused multiply-add, so packed B does not depend on the runtime.
-const { rows: TILE_ROWS, vectors } = gemmTile(true);
+const { rows: TILE_ROWS, vectors } = GEMM_TILE;
 /** Columns per packed B panel. */
 const PANEL = 4 * vectors;
 

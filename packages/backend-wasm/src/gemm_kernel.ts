@@ -20,8 +20,8 @@ export interface GemmTile {
   vectors: number;
 }
 
-/** The tile the backend uses, by whether fused multiply-add (relaxed SIMD) is available. */
-export const gemmTile = (_fma: boolean): GemmTile => ({ rows: 2, vectors: 4 });
+/** The tile the backend uses, with and without fused multiply-add, so packed B does not depend on the runtime. */
+export const GEMM_TILE: Readonly<GemmTile> = { rows: 2, vectors: 4 };
 
 /** Bytes of A (and of C) per chunk of rows: a chunk stays in a core's L2 cache while every B panel passes over it. */
 const CHUNK_BYTES = 256 * 1024;
@@ -115,7 +115,7 @@ function gemmBody(fma: boolean, tile: GemmTile, rows: number): { body: number[];
  * times N must be a multiple of ERF_BLOCK_BYTES / 4 floats. Also exports gelu. Every row's sums run in the same order
  * whichever function, chunk size or thread computes it.
  */
-export function gemmModule(fma: boolean, tile: GemmTile = gemmTile(fma)): Uint8Array<ArrayBuffer> {
+export function gemmModule(fma: boolean, tile: GemmTile = GEMM_TILE): Uint8Array<ArrayBuffer> {
   const fn = (name: string, rows: number): FunctionDef => {
     const { body, i32s, v128s } = gemmBody(fma, tile, rows);
     return { name, params: 9, locals: [[i32s, I32], [v128s, V128]], body };

@@ -1,6 +1,6 @@
 import type { ArrayStorage } from '@internimage/backend-cpu';
 import { CpuBackend } from '@internimage/backend-cpu';
-import { registerBackend, registerKernel } from '@internimage/core';
+import { poisonEnabled, registerBackend, registerKernel } from '@internimage/core';
 import { heap } from './heap.js';
 import { wasmKernels } from './kernels/index.js';
 
@@ -23,7 +23,8 @@ registerBackend('wasm', () => {
   if (typeof WebAssembly !== 'object' || !WebAssembly.validate(Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0))) {
     throw new Error('WebAssembly is not available in this runtime');
   }
-  // Outputs are poisoned (filled with NaN before a kernel runs) only on request: the tests ask.
-  return new CpuBackend('wasm', { poison: process.env.INTERNIMAGE_WASM_POISON === '1', storage: heapArrays });
+  // Outputs are poisoned (core's POISON written before a kernel runs) only on request: the tests ask.
+  const poison = poisonEnabled('INTERNIMAGE_WASM_POISON', process.env.INTERNIMAGE_WASM_POISON);
+  return new CpuBackend('wasm', { poison, storage: heapArrays });
 }, 2);
 for (const k of wasmKernels) registerKernel(k);

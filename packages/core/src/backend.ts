@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from './dtypes.js';
+import type { KernelTimer } from './profile.js';
 
 /** Opaque key of a buffer owned by a backend. */
 export type DataId = object;
@@ -22,8 +23,6 @@ export interface BackendMemory {
  */
 export interface Backend {
   readonly name: string;
-  /** Bits of float precision the backend computes with. */
-  readonly floatPrecision: 32;
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId;
   read(dataId: DataId): Promise<TypedArray>;
   /** Present only when the backend can read synchronously. */
@@ -31,6 +30,8 @@ export interface Backend {
   disposeData(dataId: DataId): void;
   memory(): BackendMemory;
   dispose(): void;
+  /** Optional: a timer for the device work of one kernel dispatch (see engine.profile); else the host clock is used. */
+  kernelTimer?(): KernelTimer;
 }
 
 /** Creates a backend; throws (or rejects) with the reason when the backend cannot run here. */

@@ -12,7 +12,7 @@ export function isDType(x: unknown): x is DType {
   return x === 'float32' || x === 'int32';
 }
 
-export function bytesPerElement(dtype: DType): number {
+export function bytesPerElement(_dtype: DType): number {
   return 4;
 }
 

@@ -3,7 +3,11 @@ import { bytesPerElement } from './dtypes.js';
 import { BackendUnavailableError } from './errors.js';
 import { getKernel } from './kernel_registry.js';
 import type { KernelName, KernelSpec } from './kernel_names.js';
+import type { TensorTracker } from './tensor.js';
 import { Tensor } from './tensor.js';
+import { sizeOf } from './shape.js';
+import type { KernelTimer, Profile } from './profile.js';
+import { hostTimer, profileKey, summarise } from './profile.js';
 
 interface DataRecord {
   backend: Backend;
@@ -27,7 +31,7 @@ export interface MemoryInfo {
 }
 
 /** Global state: backends, the active one, live data and tidy scopes. One instance per process. */
-export class Engine {
+export class Engine implements TensorTracker {
   private readonly factories = new Map<string, { factory: BackendFactory; priority: number }>();
   private readonly instances = new Map<string, Backend>();
   private readonly pending = new Map<string, Promise<Backend>>();
@@ -36,6 +40,8 @@ export class Engine {
   private readonly tensorCounts = new Map<Backend, number>();
   private readonly scopes: Array<Set<Tensor>> = [];
   private nextId = 0;
+  /** Timed dispatches while profile() runs. */
+  private profiling: Array<{ key: string; timer: KernelTimer }> | null = null;
 
   registerBackend(name: string, factory: BackendFactory, priority = 0): void {
     if (this.factories.has(name)) throw new Error(`registerBackend: backend '${name}' is already registered`);
@@ -136,8 +142,36 @@ export class Engine {
         }
       }
     }
-    const out = getKernel(name, backend.name)({ inputs, attrs, backend });
-    return this.track(out, backend);
+    const kernel = getKernel(name, backend.name);
+    if (!this.profiling) return this.track(kernel({ inputs, attrs, backend }), backend);
+    const timer = backend.kernelTimer?.() ?? hostTimer();
+    try {
+      return this.track(kernel({ inputs, attrs, backend }), backend);
+    } finally {
+      timer.stop();
+      this.profiling.push({ key: profileKey(name, attrs), timer });
+    }
+  }
+
+  /**
+   * Runs `fn` (awaiting it) with every kernel dispatch timed, and returns its result with the time per kernel: device
+   * time where the active backend times its own work (cuda), otherwise the host time of each kernel call.
+   */
+  async profile<R>(fn: () => R | Promise<R>): Promise<Profile<Awaited<R>>> {
+    if (this.profiling) throw new Error('profile: already profiling (profile() calls cannot be nested)');
+    const records: Array<{ key: string; timer: KernelTimer }> = [];
+    const clock = this.active?.kernelTimer ? 'device' : 'host';
+    this.profiling = records;
+    let result: Awaited<R>;
+    try {
+      result = await fn();
+    } catch (e) {
+      await summarise(records).catch(() => []); // reading the timers releases them; the error is fn's
+      throw e;
+    } finally {
+      this.profiling = null;
+    }
+    return { result, kernels: await summarise(records), clock };
   }
 
   /** Wraps a buffer a backend just produced (or shares) in a new tracked handle. */
@@ -145,18 +179,18 @@ export class Engine {
     const rec = this.data.get(info.dataId);
     if (rec) rec.refs++;
     else {
-      const size = info.shape.reduce((a, b) => a * b, 1);
+      const size = sizeOf(info.shape);
       this.data.set(info.dataId, { backend, bytes: size * bytesPerElement(info.dtype), refs: 1 });
     }
-    const t = new Tensor(info.dataId, info.shape, info.dtype, backend, this.nextId++);
+    const t = new Tensor(info.dataId, info.shape, info.dtype, backend, this.nextId++, this);
     this.tensorCounts.set(backend, (this.tensorCounts.get(backend) ?? 0) + 1);
     this.scopes[this.scopes.length - 1]?.add(t);
     return t;
   }
 
   disposeTensor(t: Tensor): void {
-    if (t.disposed) return;
-    t.disposed = true;
+    if (t.isDisposed) return;
+    t.isDisposed = true;
     this.tensorCounts.set(t.backend, (this.tensorCounts.get(t.backend) ?? 1) - 1);
     for (const s of this.scopes) s.delete(t);
     const rec = this.data.get(t.dataId);
@@ -192,7 +226,7 @@ export class Engine {
     collectTensors(result, keepSet);
     for (const t of scope) if (!keepSet.has(t) && !t.kept) this.disposeTensor(t);
     const parent = this.scopes[this.scopes.length - 1];
-    if (parent) for (const t of keepSet) if (!t.kept && !t.disposed) parent.add(t);
+    if (parent) for (const t of keepSet) if (!t.kept && !t.isDisposed) parent.add(t);
     return result;
   }
 

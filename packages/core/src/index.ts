@@ -1,4 +1,5 @@
 export type { Backend, BackendFactory, BackendMemory, DataId, TensorInfo } from './backend.js';
+export type { KernelProfile, KernelTimer, Profile } from './profile.js';
 export type { DType, StorageDType, TypedArray } from './dtypes.js';
 export { DTYPES, allocTyped, bytesPerElement, computeDTypeOf, isDType } from './dtypes.js';
 export { ArgumentError, BackendUnavailableError, FormatError, KernelNotFoundError } from './errors.js';
@@ -8,7 +9,10 @@ export { getKernel, hasKernel, listKernels, registerKernel } from './kernel_regi
 export type { KernelArgs, KernelConfig, KernelFunc } from './kernel_registry.js';
 export type * from './kernel_names.js';
 export { Tensor } from './tensor.js';
-export { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from './shape.js';
+export {
+  broadcastShapes, broadcastStrides, convOutputSize, imageStrides, lines, shapesEqual, sizeOf, stridesOf, walk,
+} from './shape.js';
+export type { ImageStrides } from './shape.js';
 export { float16ToFloat32, float32ToFloat16, bfloat16ToFloat32, float32ToBfloat16 } from './half.js';
 export { fill, fromTypedArray, moveTo, ones, scalar, tensor, zeros } from './creation.js';
 export * from './ops/binary.js';
@@ -27,6 +31,7 @@ export { readSafetensorsFile, streamSafetensorsFile, writeSafetensorsFile } from
 import { engine } from './engine.js';
 import type { BackendFactory } from './backend.js';
 import type { Tensor } from './tensor.js';
+import type { Profile } from './profile.js';
 
 /** Registers a backend factory under `name`; higher priority is listed first by listBackends(). */
 export const registerBackend = (name: string, factory: BackendFactory, priority = 0): void =>
@@ -42,11 +47,14 @@ export const tidy = <R>(fn: () => R): R => engine.tidy(fn);
 /** Exempts a tensor from the enclosing tidy() scopes. */
 export const keep = <T extends Tensor>(t: T): T => engine.keep(t);
 export const memory = () => engine.memory();
+/** Runs `fn` with each kernel dispatch timed; returns its result and the time per kernel (see Engine.profile). */
+export const profile = <R>(fn: () => R | Promise<R>): Promise<Profile<Awaited<R>>> => engine.profile(fn);
 /** Disposes tensors (or any structure holding tensors). */
 export function dispose(...tensors: Array<Tensor | undefined>): void {
   for (const t of tensors) t?.dispose();
 }
 export { relativeL2Error } from './compare.js';
+export { POISON, poisonBits, poisonEnabled } from './poison.js';
 export type { RandomAccess } from './io/random_access.js';
 export { bytesSource, fileSource } from './io/random_access.js';
 export type { ZipEntry } from './io/zip.js';

@@ -1,3 +1,6 @@
+// Index-space helpers for ops and for every backend's kernels: sizes, strides, broadcasting, walks over strided
+// index spaces, lines along an axis, image strides per data format, and convolution output sizes.
+import type { DataFormat } from './kernel_names.js';
 import { fmtShape } from './errors.js';
 
 export function sizeOf(shape: readonly number[]): number {
@@ -41,6 +44,60 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
     const j = i - offset;
     return j < 0 || shape[j] === 1 ? 0 : own[j]!;
   });
+}
+
+/**
+ * Visits every coordinate of `shape` in row-major order and passes, for each stride set, the offset
+ * Σ coord[d]·strides[k][d]. Used by broadcasting, reductions, transposes, slices, padding and concatenation.
+ */
+export function walk(
+  shape: readonly number[],
+  strides: ReadonlyArray<readonly number[]>,
+  visit: (index: number, offsets: readonly number[]) => void,
+): void {
+  const rank = shape.length;
+  const total = sizeOf(shape);
+  if (total === 0) return;
+  const coord = new Array<number>(rank).fill(0);
+  const offsets = new Array<number>(strides.length).fill(0);
+  for (let i = 0; i < total; i++) {
+    visit(i, offsets);
+    for (let d = rank - 1; d >= 0; d--) {
+      coord[d]!++;
+      for (let k = 0; k < strides.length; k++) offsets[k]! += strides[k]![d]!;
+      if (coord[d]! < shape[d]!) break;
+      for (let k = 0; k < strides.length; k++) offsets[k]! -= strides[k]![d]! * shape[d]!;
+      coord[d] = 0;
+    }
+  }
+}
+
+/**
+ * Splits `shape` around `axis` into (outer, length, inner) so a kernel can visit each 1-D line along the axis:
+ * element k of line (o, i) sits at o·length·inner + k·inner + i.
+ */
+export function lines(shape: readonly number[], axis: number): { outer: number; length: number; inner: number } {
+  return { outer: sizeOf(shape.slice(0, axis)), length: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+}
+
+/** Element strides of an image tensor's n, c, h and w axes. */
+export interface ImageStrides {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+}
+
+/** Element strides of an image tensor with `channels`×`height`×`width` in either layout. */
+export function imageStrides(format: DataFormat, channels: number, height: number, width: number): ImageStrides {
+  return format === 'NCHW'
+    ? { n: channels * height * width, c: height * width, h: width, w: 1 }
+    : { n: height * width * channels, c: 1, h: width * channels, w: channels };
+}
+
+/** Output length of a convolution or pooling window along one axis (`padding`: both sides together). */
+export function convOutputSize(input: number, kernel: number, stride: number, padding: number, dilation = 1): number {
+  return Math.floor((input + padding - (dilation * (kernel - 1) + 1)) / stride) + 1;
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {

@@ -1,7 +1,12 @@
 import type { Backend, DataId, TensorInfo } from './backend.js';
 import type { DType, TypedArray } from './dtypes.js';
-import { engine } from './engine.js';
 import { fmtShape } from './errors.js';
+import { sizeOf } from './shape.js';
+
+/** What a tensor reports its disposal to: the engine, which hands itself to every tensor it creates. */
+export interface TensorTracker {
+  disposeTensor(t: Tensor): void;
+}
 
 /**
  * An immutable handle to data resident on one backend. Create tensors with the functions of `creation.ts`
@@ -10,8 +15,8 @@ import { fmtShape } from './errors.js';
 export class Tensor implements TensorInfo {
   readonly shape: readonly number[];
   readonly size: number;
-  /** @internal set by the engine when the last handle is gone */
-  disposed = false;
+  /** True once disposed (set by the engine only). */
+  isDisposed = false;
   /** @internal set by keep() */
   kept = false;
 
@@ -22,17 +27,14 @@ export class Tensor implements TensorInfo {
     readonly dtype: DType,
     readonly backend: Backend,
     readonly id: number,
+    private readonly tracker: TensorTracker,
   ) {
     this.shape = Object.freeze([...shape]);
-    this.size = shape.reduce((a, b) => a * b, 1);
+    this.size = sizeOf(shape);
   }
 
   get rank(): number {
     return this.shape.length;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   /** A copy of the values, row-major. */
@@ -57,7 +59,7 @@ export class Tensor implements TensorInfo {
   }
 
   dispose(): void {
-    engine.disposeTensor(this);
+    this.tracker.disposeTensor(this);
   }
 
   [Symbol.dispose](): void {
@@ -65,18 +67,18 @@ export class Tensor implements TensorInfo {
   }
 
   toString(): string {
-    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.backend.name}${this.disposed ? ', disposed' : ''})`;
+    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}, ${this.backend.name}${this.isDisposed ? ', disposed' : ''})`;
   }
 
   /** @internal */
   assertLive(what: string): void {
-    if (this.disposed) throw new Error(`${what}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
+    if (this.isDisposed) throw new Error(`${what}: tensor ${fmtShape(this.shape)} ${this.dtype} has been disposed`);
   }
 }
 
 function nest(flat: number[], shape: readonly number[]): unknown {
   if (shape.length === 0) return flat[0];
   const [n, ...rest] = shape as [number, ...number[]];
-  const step = rest.reduce((a, b) => a * b, 1);
+  const step = sizeOf(rest);
   return Array.from({ length: n }, (_, i) => nest(flat.slice(i * step, (i + 1) * step), rest));
 }

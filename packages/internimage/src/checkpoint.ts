@@ -26,6 +26,11 @@ export interface WeightsFile extends TensorSource {
   storageDTypeOf(name: string): string;
   /** The tensor's stored bytes (contiguous, little-endian), for conversion and bit-exact checks. */
   rawBytes(name: string): { dtype: StorageDType; shape: number[]; bytes: Uint8Array };
+  /**
+   * Reads the whole file and checks its stored checksums (a .pth's per-entry CRC-32), throwing on the first corrupt
+   * entry; returns how many entries were verified, or null for a format without checksums (safetensors).
+   */
+  verify(): number | null;
   close(): void;
 }
 
@@ -116,6 +121,7 @@ export function openPth(ckpt: TorchCheckpoint, options: OpenOptions = {}): Weigh
       return fromTypedArray(data, shape, dtype);
     },
     rawBytes: (name) => ckpt.readRaw(ref(name)),
+    verify: () => ckpt.verify(),
     close: () => ckpt.close(),
   };
 }
@@ -135,6 +141,7 @@ export function openSafetensors(file: SafetensorsFile, options: OpenOptions = {}
       const e = file.entry(original(name));
       return { dtype: e.storageDType, shape: [...e.shape], bytes: file.rawBytes(original(name)) };
     },
+    verify: () => null,
     close: () => {},
   };
 }

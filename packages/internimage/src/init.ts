@@ -1,7 +1,7 @@
 // Seedable random initialisation following the official code (docs/internimage.md#initialisation): the same
 // distributions, not the same numbers as PyTorch's generator.
 import type { Tensor } from '@internimage/core';
-import { dispose, fromTypedArray } from '@internimage/core';
+import { dispose, fromTypedArray, sizeOf } from '@internimage/core';
 import type { ParamSpec } from './params.js';
 
 /** xoshiro128** seeded through splitmix32: fast, 2^128 period, good enough for weight init. */
@@ -43,7 +43,7 @@ export class Rng {
 const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 
 function sample(spec: ParamSpec, rng: Rng): Float32Array {
-  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const n = sizeOf(spec.shape);
   const out = new Float32Array(n);
   const { init } = spec;
   switch (init.type) {

@@ -1,6 +1,7 @@
 // Every tensor of an InternImage state_dict: official name, shape, and how the official code initialises it.
 // This list is the single source of truth for weight loading (strict checks), random initialisation and
 // parameter counts.
+import { sizeOf } from '@internimage/core';
 import type { InternImageConfig } from './config.js';
 import { dcnPoints, hasLevelNorm, stageChannels } from './config.js';
 
@@ -122,5 +123,5 @@ export function parameterSpecs(c: InternImageConfig, options: ParamOptions = {})
 export function countParameters(c: InternImageConfig, options?: ParamOptions): number {
   return parameterSpecs(c, options)
     .filter((s) => s.kind === 'param')
-    .reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+    .reduce((n, s) => n + sizeOf(s.shape), 0);
 }

@@ -1,6 +1,6 @@
 // Named weights of a model and their strict loading against the state_dict layout of params.ts.
 import type { Tensor } from '@internimage/core';
-import { SafetensorsFile, dispose, reshape } from '@internimage/core';
+import { dispose, reshape, SafetensorsFile, sizeOf } from '@internimage/core';
 import type { ParamSpec } from './params.js';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
@@ -106,12 +106,12 @@ export function loadWeights(specs: readonly ParamSpec[], source: WeightSource, o
   checkEntries(specs, entries, options);
   const out = new Map<string, Tensor>();
   const toLoad = specs.filter((s) => entries.has(s.name) && !s.optional);
-  const total = toLoad.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
+  const total = toLoad.reduce((n, s) => n + 4 * sizeOf(s.shape), 0);
   let loaded = 0;
   try {
     for (const s of toLoad) {
       out.set(s.name, entries.get(s.name)!.load());
-      loaded += 4 * s.shape.reduce((a, b) => a * b, 1);
+      loaded += 4 * sizeOf(s.shape);
       options.onProgress?.(loaded, total, s.name);
     }
   } catch (err) {

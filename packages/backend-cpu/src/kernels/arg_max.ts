@@ -1,4 +1,4 @@
-import { lines } from '../along_axis.js';
+import { lines } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
 
 export const argMaxConfig = cpuKernel('ArgMax', ({ inputs: { x }, attrs: { axis, keepDims } }, cpu) => {

@@ -1,5 +1,5 @@
+import { imageStrides } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { imageStrides } from '../layout.js';
 
 export const avgPool2dConfig = cpuKernel('AvgPool2D', ({ inputs: { x }, attrs: g }, cpu) => {
   const xv = cpu.floats(x);

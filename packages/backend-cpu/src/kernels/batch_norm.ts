@@ -1,4 +1,4 @@
-import { lines } from '../along_axis.js';
+import { lines } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
 
 export const batchNormConfig = cpuKernel('BatchNorm', ({ inputs: { x, mean, variance, weight, bias }, attrs: { eps, channelAxis } }, cpu) => {

@@ -1,7 +1,6 @@
 import type { BinaryOpName } from '@internimage/core';
-import { broadcastStrides } from '@internimage/core';
+import { broadcastStrides, walk } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { walk } from '../strided.js';
 
 const FNS: Record<BinaryOpName, (a: number, b: number) => number> = {
   add: (a, b) => a + b,

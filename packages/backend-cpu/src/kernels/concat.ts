@@ -1,6 +1,5 @@
-import { stridesOf } from '@internimage/core';
+import { stridesOf, walk } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { walk } from '../strided.js';
 
 export const concatConfig = cpuKernel('Concat', ({ inputs: { xs }, attrs: { axis } }, cpu) => {
   const first = xs[0]!;

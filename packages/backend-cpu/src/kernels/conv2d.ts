@@ -1,5 +1,5 @@
+import { imageStrides } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { imageStrides } from '../layout.js';
 
 export const conv2dConfig = cpuKernel('Conv2D', ({ inputs: { x, weight, bias }, attrs: g }, cpu) => {
   const xv = cpu.floats(x);

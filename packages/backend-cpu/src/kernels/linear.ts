@@ -1,3 +1,4 @@
+import { sizeOf } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
 import { geluErf } from '../math.js';
 
@@ -6,7 +7,7 @@ export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias }, 
   const wv = cpu.floats(weight);
   const bv = bias && cpu.floats(bias);
   const [outF, inF] = weight.shape as [number, number];
-  const rows = inF === 0 ? x.shape.slice(0, -1).reduce((p, d) => p * d, 1) : xv.length / inF;
+  const rows = inF === 0 ? sizeOf(x.shape.slice(0, -1)) : xv.length / inF;
   const { info, out } = cpu.allocFloat([...x.shape.slice(0, -1), outF]);
   for (let r = 0; r < rows; r++) {
     for (let o = 0; o < outF; o++) {

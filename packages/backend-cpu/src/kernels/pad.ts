@@ -1,6 +1,5 @@
-import { stridesOf } from '@internimage/core';
+import { stridesOf, walk } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { walk } from '../strided.js';
 
 export const padConfig = cpuKernel('Pad', ({ inputs: { x }, attrs: { paddings, value } }, cpu) => {
   const xv = cpu.values(x);

@@ -1,7 +1,6 @@
 import type { ReduceOpName } from '@internimage/core';
-import { stridesOf } from '@internimage/core';
+import { sizeOf, stridesOf, walk } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { walk } from '../strided.js';
 
 const INIT: Record<ReduceOpName, number> = { sum: 0, mean: 0, max: -Infinity, min: Infinity };
 const STEP: Record<ReduceOpName, (acc: number, v: number) => number> = {
@@ -17,7 +16,7 @@ export const reduceConfig = cpuKernel('Reduce', ({ inputs: { x }, attrs: { op, a
   const keptStrides = stridesOf(kept);
   // Each input element adds into the output slot found by dropping the reduced coordinates.
   const toOut = x.shape.map((_, i) => (axes.includes(i) ? 0 : keptStrides[i]!));
-  const outSize = kept.reduce((a, b) => a * b, 1);
+  const outSize = sizeOf(kept);
   const acc = new Float64Array(outSize).fill(INIT[op]);
   const step = STEP[op];
   walk(x.shape, [toOut], (i, [o]) => {

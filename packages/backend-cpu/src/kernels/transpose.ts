@@ -1,6 +1,5 @@
-import { stridesOf } from '@internimage/core';
+import { stridesOf, walk } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-import { walk } from '../strided.js';
 
 export const transposeConfig = cpuKernel('Transpose', ({ inputs: { x }, attrs: { perm } }, cpu) => {
   const xv = cpu.values(x);

@@ -1,5 +1,5 @@
+import { lines } from '@internimage/core';
 import { cudaKernel, DTYPE_CODE } from '../cuda_backend.js';
-import { lines } from '../layout.js';
 
 export const argMaxConfig = cudaKernel('ArgMax', ({ inputs: { x }, attrs: { axis, keepDims } }, be) => {
   const outShape = keepDims ? x.shape.map((d, i) => (i === axis ? 1 : d)) : x.shape.filter((_, i) => i !== axis);

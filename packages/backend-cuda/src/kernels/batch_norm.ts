@@ -1,5 +1,5 @@
+import { lines } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { lines } from '../layout.js';
 
 export const batchNormConfig = cudaKernel('BatchNorm', ({ inputs: { x, mean, variance, weight, bias }, attrs: { eps, channelAxis } }, be) => {
   const out = be.alloc(x.shape, 'float32', 'BatchNorm');

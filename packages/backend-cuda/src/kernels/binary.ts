@@ -1,7 +1,7 @@
 import type { BinaryOpName } from '@internimage/core';
-import { broadcastStrides, sizeOf } from '@internimage/core';
+import { broadcastStrides, sizeOf, stridesOf } from '@internimage/core';
 import { cudaKernel, DTYPE_CODE } from '../cuda_backend.js';
-import { coalesce, stridesOf } from '../layout.js';
+import { coalesce } from '../layout.js';
 
 const OPS: Record<BinaryOpName, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
 

@@ -1,5 +1,5 @@
+import { imageStrides } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { imageStrides } from '../layout.js';
 import { CONV_VARIANT_CODE, GEMM_MODE_CODE } from '../settings.js';
 
 export const conv2dConfig = cudaKernel('Conv2D', ({ inputs: { x, weight, bias }, attrs: g }, be) => {
@@ -7,10 +7,7 @@ export const conv2dConfig = cudaKernel('Conv2D', ({ inputs: { x, weight, bias },
   const xs = imageStrides(g.dataFormat, g.inChannels, g.inH, g.inW);
   const os = imageStrides(g.dataFormat, g.outChannels, g.outH, g.outW);
   be.device.conv2d('Conv2D', {
-    x: be.ptr(x), w: be.ptr(weight), bias: be.ptr(bias), out: out.ptr,
-    batch: g.batch, inC: g.inChannels, inH: g.inH, inW: g.inW, outC: g.outChannels, outH: g.outH, outW: g.outW,
-    kH: g.kH, kW: g.kW, strideH: g.strideH, strideW: g.strideW, padTop: g.padTop, padLeft: g.padLeft,
-    dilH: g.dilationH, dilW: g.dilationW, groups: g.groups,
+    ...g, x: be.ptr(x), w: be.ptr(weight), bias: be.ptr(bias), out: out.ptr,
     xsN: xs.n, xsC: xs.c, xsH: xs.h, xsW: xs.w, osN: os.n, osC: os.c, osH: os.h, osW: os.w,
     variant: CONV_VARIANT_CODE[be.device.settings.conv], gemmMode: GEMM_MODE_CODE[be.device.settings.gemm],
   });

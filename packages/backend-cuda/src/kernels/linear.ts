@@ -1,3 +1,4 @@
+import { sizeOf } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
 import { GEMM_MODE_CODE } from '../settings.js';
 
@@ -7,7 +8,7 @@ const EPILOGUE = { none: 0, gelu: 1 } as const;
 /** y = act(x·Wᵀ + b): A = x [rows, in] and B(k, n) = W[n, k], both contiguous along k; bias in the epilogue. */
 export const linearConfig = cudaKernel('Linear', ({ inputs: { x, weight, bias }, attrs: { activation } }, be) => {
   const [outF, inF] = weight.shape as [number, number];
-  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = sizeOf(x.shape.slice(0, -1));
   const out = be.alloc([...x.shape.slice(0, -1), outF], 'float32', 'Linear');
   if (rows === 0 || outF === 0) return out.info;
   be.device.gemm('Linear', {

@@ -1,4 +1,4 @@
-import { broadcastStrides } from '@internimage/core';
+import { broadcastStrides, sizeOf } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
 import { GEMM_MODE_CODE } from '../settings.js';
 import { coalesce } from '../layout.js';
@@ -10,7 +10,7 @@ export const matMulConfig = cudaKernel('MatMul', ({ inputs: { a, b }, attrs: { t
   const [m, n] = outShape.slice(-2) as [number, number];
   const k = transposeA ? ar : ac;
   const batchShape = outShape.slice(0, -2);
-  const batches = batchShape.reduce((p, d) => p * d, 1);
+  const batches = sizeOf(batchShape);
   if (m === 0 || n === 0 || batches === 0) return out.info;
   const walk = coalesce(
     batchShape,

@@ -1,6 +1,6 @@
-import { sizeOf } from '@internimage/core';
+import { sizeOf, stridesOf } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { coalesce, stridesOf } from '../layout.js';
+import { coalesce } from '../layout.js';
 
 /** The 32-bit pattern of `value` in the tensor's dtype. */
 function bitsOf(value: number, dtype: 'float32' | 'int32'): number {

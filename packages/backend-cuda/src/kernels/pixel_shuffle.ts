@@ -1,6 +1,6 @@
-import { sizeOf } from '@internimage/core';
+import { sizeOf, stridesOf } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { coalesce, stridesOf } from '../layout.js';
+import { coalesce } from '../layout.js';
 
 /**
  * NCHW pixel shuffle as a strided copy: the output [n, c, h·r, w·r] is [n, c, h, i, w, j] row-major, and its

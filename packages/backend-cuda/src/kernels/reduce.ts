@@ -1,6 +1,7 @@
 import type { ReduceOpName } from '@internimage/core';
+import { stridesOf } from '@internimage/core';
 import { cudaKernel, DTYPE_CODE } from '../cuda_backend.js';
-import { coalesce, stridesOf } from '../layout.js';
+import { coalesce } from '../layout.js';
 
 const OPS: Record<ReduceOpName, number> = { sum: 0, mean: 1, max: 2, min: 3 };
 

@@ -1,6 +1,6 @@
-import { sizeOf } from '@internimage/core';
+import { sizeOf, stridesOf } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { coalesce, stridesOf } from '../layout.js';
+import { coalesce } from '../layout.js';
 
 export const sliceConfig = cudaKernel('Slice', ({ inputs: { x }, attrs: { begin, size } }, be) => {
   const out = be.alloc(size, x.dtype, 'Slice');

@@ -1,5 +1,5 @@
+import { lines } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { lines } from '../layout.js';
 
 export const softmaxConfig = cudaKernel('Softmax', ({ inputs: { x }, attrs: { axis } }, be) => {
   const out = be.alloc(x.shape, 'float32', 'Softmax');

@@ -1,6 +1,6 @@
-import { sizeOf } from '@internimage/core';
+import { sizeOf, stridesOf } from '@internimage/core';
 import { cudaKernel } from '../cuda_backend.js';
-import { coalesce, stridesOf } from '../layout.js';
+import { coalesce } from '../layout.js';
 
 export const transposeConfig = cudaKernel('Transpose', ({ inputs: { x }, attrs: { perm } }, be) => {
   const outShape = perm.map((p) => x.shape[p]!);

@@ -1,5 +1,5 @@
+import { lines } from '@internimage/core';
 import { divmod, kernelSource } from '../codegen.js';
-import { lines } from './along_axis.js';
 import { gpujsKernel, withRows } from './kernel.js';
 
 /** Index of the first maximum along the line (the first NaN wins, as in PyTorch); int32 values held as floats. */

@@ -1,6 +1,7 @@
 import type { Pool2DInfo } from '@internimage/core';
+import { imageStrides } from '@internimage/core';
 import { kernelSource } from '../codegen.js';
-import { imageCoords, imageStrides } from './layout.js';
+import { imageCoords } from './layout.js';
 import { gpujsKernel } from './kernel.js';
 
 export function avgPool2dSource(g: Pool2DInfo): string {

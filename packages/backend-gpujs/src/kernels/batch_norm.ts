@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@internimage/core';
+import { lines } from '@internimage/core';
 import { divmod, kernelSource } from '../codegen.js';
-import { lines } from './along_axis.js';
 import { gpujsKernel } from './kernel.js';
 
 export function batchNormSource(channels: number, inner: number, eps: number, weight: boolean, bias: boolean): string {

@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@internimage/core';
 import { decompose, kernelSource, names, offsetExpr } from '../codegen.js';
-import { stridesOf } from '@internimage/core';
+import { sizeOf, stridesOf } from '@internimage/core';
 import { gpujsKernel, withRows } from './kernel.js';
 
 /** Each output element finds the input holding its position along `axis` and reads it there. */
@@ -20,7 +20,7 @@ export function concatSource(shapes: ReadonlyArray<readonly number[]>, axis: num
 }
 
 export const concatKernel = gpujsKernel('Concat', ({ inputs: { xs }, attrs: { axis } }, backend) => {
-  const parts = xs.filter((t) => t.shape.reduce((a, b) => a * b, 1) > 0) as TensorInfo[];
+  const parts = xs.filter((t) => sizeOf(t.shape) > 0) as TensorInfo[];
   const outShape = [...xs[0]!.shape];
   outShape[axis] = xs.reduce((n, t) => n + t.shape[axis]!, 0);
   return backend.run({

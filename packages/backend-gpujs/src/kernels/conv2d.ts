@@ -1,6 +1,7 @@
 import type { Conv2DInfo } from '@internimage/core';
+import { imageStrides } from '@internimage/core';
 import { divmod, kernelSource } from '../codegen.js';
-import { imageCoords, imageStrides } from './layout.js';
+import { imageCoords } from './layout.js';
 import { gpujsKernel } from './kernel.js';
 
 /**

@@ -1,20 +1,6 @@
 import type { DataFormat } from '@internimage/core';
 import { divmod } from '../codegen.js';
 
-export interface ImageStrides {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-}
-
-/** Element strides of an image tensor with `channels`×`height`×`width` in either layout. */
-export function imageStrides(format: DataFormat, channels: number, height: number, width: number): ImageStrides {
-  return format === 'NCHW'
-    ? { n: channels * height * width, c: height * width, h: width, w: 1 }
-    : { n: height * width * channels, c: 1, h: width * channels, w: channels };
-}
-
 /** Declares n, c, y, x of output element `i` of an image of that shape and layout. */
 export function imageCoords(format: DataFormat, channels: number, height: number, width: number): string {
   const inner = format === 'NCHW' ? [['x', width], ['y', height], ['c', channels]] : [['c', channels], ['x', width], ['y', height]];

@@ -1,5 +1,5 @@
+import { lines } from '@internimage/core';
 import { divmod, kernelSource } from '../codegen.js';
-import { lines } from './along_axis.js';
 import { gpujsKernel, withRows } from './kernel.js';
 
 /** Each element recomputes its line's maximum and sum of exponentials (lines are short in InternImage). */

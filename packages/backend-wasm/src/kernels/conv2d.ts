@@ -1,5 +1,6 @@
-import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
+import { cpuKernel } from '@internimage/backend-cpu';
 import type { Conv2DInfo } from '@internimage/core';
+import { imageStrides } from '@internimage/core';
 import { gemm, packTransposed } from '../gemm.js';
 import { addressOf, heap, withScratch } from '../heap.js';
 import { im2colModule } from '../im2col_kernel.js';

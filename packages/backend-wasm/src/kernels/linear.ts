@@ -1,6 +1,7 @@
 import type { CpuBackend } from '@internimage/backend-cpu';
 import { cpuKernel } from '@internimage/backend-cpu';
 import type { TensorInfo } from '@internimage/core';
+import { sizeOf } from '@internimage/core';
 import type { PackedB } from '../gemm.js';
 import { gemm, packTransposed, packTransposedAt, packedBytes, unpackTransposed } from '../gemm.js';
 import { heap, withScratch } from '../heap.js';
@@ -8,7 +9,7 @@ import { packedFor } from '../weights_cache.js';
 
 export const linearConfig = cpuKernel('Linear', ({ inputs: { x, weight, bias }, attrs: { activation } }, be) => {
   const [outF, inF] = weight.shape as [number, number];
-  const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const rows = sizeOf(x.shape.slice(0, -1));
   const { info, out } = be.allocFloat([...x.shape.slice(0, -1), outF]);
   const w = packedFor(weight.dataId, `linear ${outF}x${inF}`, () => packWeight(be, weight, outF, inF));
   gemm(be.floats(x), w, out, rows, outF, inF, bias ? be.floats(bias) : undefined, activation);

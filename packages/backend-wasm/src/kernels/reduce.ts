@@ -1,4 +1,5 @@
 import { cpuKernel } from '@internimage/backend-cpu';
+import { sizeOf } from '@internimage/core';
 import { reference } from './reference.js';
 
 const referenceReduce = reference('Reduce');
@@ -13,10 +14,9 @@ export const reduceConfig = cpuKernel('Reduce', (args, be) => {
   const sorted = [...axes].sort((a, b) => a - b);
   const consecutive = sorted.every((a, i) => i === 0 || a === sorted[i - 1]! + 1);
   if ((op !== 'sum' && op !== 'mean') || sorted.length === 0 || !consecutive || x.dtype !== 'float32') return referenceReduce(args);
-  const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-  const outer = size(x.shape.slice(0, sorted[0]!));
-  const reduced = size(sorted.map((a) => x.shape[a]!));
-  const inner = size(x.shape.slice(sorted[sorted.length - 1]! + 1));
+  const outer = sizeOf(x.shape.slice(0, sorted[0]!));
+  const reduced = sizeOf(sorted.map((a) => x.shape[a]!));
+  const inner = sizeOf(x.shape.slice(sorted[sorted.length - 1]! + 1));
   const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
   const { info, out } = be.allocFloat(outShape);
   const xv = be.floats(x);

@@ -1,4 +1,5 @@
 import { cpuKernel } from '@internimage/backend-cpu';
+import { sizeOf } from '@internimage/core';
 import { addressOf } from '../heap.js';
 import { transposeModule } from '../transpose_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
@@ -26,7 +27,7 @@ export const transposeConfig = cpuKernel('Transpose', (args, be) => {
 
 /** Output-order sizes and input strides, with runs of output axes that are consecutive in the input merged. */
 export function mergedAxes(shape: readonly number[], perm: readonly number[]): { sizes: number[]; strides: number[] } {
-  const inStrides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const inStrides = shape.map((_, d) => sizeOf(shape.slice(d + 1)));
   const sizes: number[] = [];
   const strides: number[] = [];
   let prev = -2;

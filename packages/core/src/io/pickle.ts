@@ -49,7 +49,6 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: unknown) => unknown;
 }
 
-const MARK = Symbol('mark');
 const fail = (msg: string): never => {
   throw new FormatError('pickle', msg);
 };

@@ -135,6 +135,12 @@ export class ZipReader {
     return data;
   }
 
+  /** Reads every entry, checking its headers and CRC-32 (throws naming the first corrupt one); returns the count. */
+  verifyAll(): number {
+    for (const name of this.byName.keys()) this.readEntry(name);
+    return this.byName.size;
+  }
+
   close(): void {
     this.src.close();
   }
@@ -175,9 +181,9 @@ export class ZipReader {
     const eocdStart = size - tailLen + at;
     const disk = u16(tail, at + 4);
     const cdDisk = u16(tail, at + 6);
-    let count = u16(tail, at + 10);
-    let cdSize = u32(tail, at + 12);
-    let cdOffset = u32(tail, at + 16);
+    const count = u16(tail, at + 10);
+    const cdSize = u32(tail, at + 12);
+    const cdOffset = u32(tail, at + 16);
     if (u16(tail, at + 8) !== count) fail('end record: entry counts on this disk and in total differ');
     if (disk !== 0 || cdDisk !== 0) fail('multi-disk archives are not supported');
     // Writers such as PyTorch's add ZIP64 records even to small archives; when present they must agree.

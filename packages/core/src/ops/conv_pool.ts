@@ -2,6 +2,7 @@ import { engine } from '../engine.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import type { Conv2DInfo, DataFormat, Pool2DInfo } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
+import { convOutputSize } from '../shape.js';
 import {
   assertBool, assertFloat, assertInt, assertKnownOptions, assertOneOf, assertRank, assertShape, describe,
   resolvePair,
@@ -43,8 +44,8 @@ function spatial(
     : [x.shape[0]!, x.shape[3]!, x.shape[1]!, x.shape[2]!];
   const effH = dil[0] * (k[0] - 1) + 1;
   const effW = dil[1] * (k[1] - 1) + 1;
-  const outH = Math.floor((inH + pad[0] + pad[1] - effH) / stride[0]) + 1;
-  const outW = Math.floor((inW + pad[2] + pad[3] - effW) / stride[1]) + 1;
+  const outH = convOutputSize(inH, k[0], stride[0], pad[0] + pad[1], dil[0]);
+  const outW = convOutputSize(inW, k[1], stride[1], pad[2] + pad[3], dil[1]);
   if (outH < 1 || outW < 1) {
     throw new ArgumentError(op, 'x', `spatially at least the padded kernel extent ${effH}x${effW}`, `${inH}x${inW} with padding [${pad.join(', ')}]`);
   }

@@ -2,6 +2,7 @@ import { engine } from '../engine.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import type { DCNv3Info } from '../kernel_names.js';
 import type { Tensor } from '../tensor.js';
+import { convOutputSize } from '../shape.js';
 import {
   assertBool, assertFiniteNumber, assertFloat, assertInt, assertKnownOptions, assertRank, assertShape, resolvePair,
 } from '../validate.js';
@@ -63,8 +64,8 @@ export function dcnv3(value: Tensor, offset: Tensor, mask: Tensor, options: DCNv
   if (channels !== group * groupChannels) {
     throw new ArgumentError(op, 'value', `[N, H, W, ${group * groupChannels}] (group·groupChannels = ${group}·${groupChannels} channels)`, fmtShape(value.shape));
   }
-  const outH = Math.floor((inH + 2 * padH - (dilationH * (kernelH - 1) + 1)) / strideH) + 1;
-  const outW = Math.floor((inW + 2 * padW - (dilationW * (kernelW - 1) + 1)) / strideW) + 1;
+  const outH = convOutputSize(inH, kernelH, strideH, 2 * padH, dilationH);
+  const outW = convOutputSize(inW, kernelW, strideW, 2 * padW, dilationW);
   if (outH < 1 || outW < 1) {
     throw new ArgumentError(op, 'value', `spatially at least the kernel extent with padding (${kernelH}x${kernelW}, dilation ${dilationH}x${dilationW}, padding ${padH}x${padW})`, `${inH}x${inW}`);
   }

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { streamSafetensorsFile } from '@internimage/core';
+import { sizeOf, streamSafetensorsFile } from '@internimage/core';
 import { openWeightsFile } from '../checkpoint.js';
 import type { InternImageConfig } from '../config.js';
 import { variantConfig } from '../config.js';
@@ -41,7 +41,7 @@ export async function convert(argv: string[]): Promise<number> {
       streamSafetensorsFile(output, file.names().map((name) => {
         const shape = [...file.shapeOf(name)];
         const dtype = file.storageDTypeOf(name) as never;
-        const elements = shape.reduce((a, b) => a * b, 1);
+        const elements = sizeOf(shape);
         const width = { float32: 4, int32: 4, float16: 2, bfloat16: 2, float64: 8, int64: 8, uint8: 1 }[dtype as string];
         if (width === undefined) throw new Error(`tensor '${name}' is stored as ${String(dtype)}, which safetensors output does not support here`);
         return { name, dtype, shape, byteLength: elements * width, read: () => file.rawBytes(name).bytes };

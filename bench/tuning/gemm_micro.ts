@@ -1,12 +1,12 @@
-// GEMM micro-benchmark for the wasm backend: the generated kernels alone (operands already in WASM memory)
-// on InternImage-T's Linear shapes, the tile the backend uses ('cur') against other register tiles, interleaved within
-// one run; prints median GFLOP/s per shape. (The previous kernel, a 4×8 tile with lane-broadcast shuffles, is in
-// git history: 41.8 ms against 34.1 ms for the current one, sum of medians over these shapes, dev VM 2026-11-27.)
-// Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants cur,6x8,...]
+// GEMM micro-benchmark for the wasm backend: the generated kernels alone (operands already in WASM memory) on
+// InternImage-T's Linear shapes, the tile the backend uses ('cur') against other register tiles, interleaved within
+// one run; prints median GFLOP/s per shape. (The earlier kernel, a 4×8 tile with lane-broadcast shuffles, is in git
+// history: 41.8 ms against 34.1 ms for the current one, sum of medians over these shapes, dev VM 2026-11-27.)
+// Run: npm run bench:gemm-micro [-- --reps 15 --ms 15 --variants cur,6x8,...]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { gemmChunkRows, gemmModule, gemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
-import type { GemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import { GEMM_TILE, gemmChunkRows, gemmModule } from '@internimage/backend-wasm/internals';
+import type { GemmTile } from '@internimage/backend-wasm/internals';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +42,7 @@ function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, wid
 
 const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, t), t.rows, 4 * t.vectors);
 const ALL: Record<string, () => Variant> = {
-  cur: () => ({ ...newVariant(gemmTile(fma)), name: 'cur' }),
+  cur: () => ({ ...newVariant(GEMM_TILE), name: 'cur' }),
 };
 for (const spec of ['6x8', '5x8', '4x8', '3x8', '3x12', '2x16', '1x24']) {
   const [, r, w] = /(\d+)x(\d+)/.exec(spec)!;

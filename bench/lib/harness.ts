@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setBackend } from '@internimage/core';
-import { CANDIDATES, probeBackends } from '../test/harness/backends.js';
+import { CANDIDATES, probeBackends } from '../../test/harness/backends.js';
 
 /** Runs `fn` with each wanted backend active (all candidates by default); prints why unavailable ones are skipped. */
 export async function forEachBackend(wanted: readonly string[] | undefined, fn: (backend: string) => Promise<void>): Promise<void> {

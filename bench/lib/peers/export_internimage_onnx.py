@@ -2,8 +2,8 @@
 """Exports a randomly initialised InternImage-T (official architecture, DCNv3 through grid_sample as in the official
 pure-PyTorch path dcnv3_core_pytorch) to ONNX, for timing onnxruntime-node beside our backends.
 
-Run from the repository root (needs Debian's python3-torch; writes bench/peers/internimage_t_224.onnx, ~120 MB,
-git-ignored): /usr/bin/python3 bench/peers/export_internimage_onnx.py
+Run from the repository root (needs Debian's python3-torch; writes bench/lib/peers/internimage_t_224.onnx, ~120 MB,
+git-ignored): /usr/bin/python3 bench/lib/peers/export_internimage_onnx.py
 """
 import torch
 import torch.nn as nn
@@ -91,6 +91,6 @@ class InternImageT(nn.Module):
 
 model = InternImageT().eval()
 print(sum(p.numel() for p in model.parameters()), 'parameters')
-torch.onnx.export(model, torch.randn(1, 3, 224, 224), 'bench/peers/internimage_t_224.onnx', opset_version=16,
+torch.onnx.export(model, torch.randn(1, 3, 224, 224), 'bench/lib/peers/internimage_t_224.onnx', opset_version=16,
                   input_names=['x'], output_names=['logits'], dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}})
-print('wrote bench/peers/internimage_t_224.onnx')
+print('wrote bench/lib/peers/internimage_t_224.onnx')

@@ -1,4 +1,4 @@
-// CUDA DCNv3 kernel sweep: every DcnArgs.variant (kernels/cuda/dcnv3.cu; names in INTERNIMAGE_CUDA_DCN,
+// CUDA DCNv3 kernel sweep: every DcnVariant (kernels/cuda/api.h; names in INTERNIMAGE_CUDA_DCN,
 // packages/backend-cuda/src/settings.ts) in float32 and float16 at the four InternImage-T stage shapes (batch 64,
 // timed with CUDA events, median) plus correctness-only cases (batch 3 at 7²×512 G32, and odd shapes with stride,
 // dilation, offset scale, remove_center and large offsets). Each output is compared with the 'simple' kernel's
@@ -10,9 +10,9 @@
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { DCNv3Info } from '@internimage/core';
-import { cudaUnavailableReason, dcnLaunch, getCudaDevice } from '@internimage/backend-cuda';
+import { DCN_VARIANT_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import type { DcnVariant, Ptr } from '@internimage/backend-cuda';
-import { writeResults } from './harness.js';
+import { writeResults } from '../lib/harness.js';
 
 /** Every kernel, in DcnArgs.variant order (a name missing from DcnVariant is a type error here). */
 const ALL_VARIANTS = ['auto', 'simple', 'vec', 'item', 'pair', 'quad'] as const satisfies readonly DcnVariant[];
@@ -56,8 +56,8 @@ function geometry(batch: number, h: number, w: number, group: number, groupChann
 } = {}): DCNv3Info {
   const k = o.k ?? 3, stride = o.stride ?? 1, pad = o.pad ?? 1, dilation = o.dilation ?? 1;
   const removeCenter = o.removeCenter ?? false;
-  const outH = Math.floor((h + 2 * pad - (dilation * (k - 1) + 1)) / stride) + 1;
-  const outW = Math.floor((w + 2 * pad - (dilation * (k - 1) + 1)) / stride) + 1;
+  const outH = ii.convOutputSize(h, k, stride, 2 * pad, dilation);
+  const outW = ii.convOutputSize(w, k, stride, 2 * pad, dilation);
   return {
     batch, inH: h, inW: w, outH, outW, kernelH: k, kernelW: k, strideH: stride, strideW: stride, padH: pad, padW: pad,
     dilationH: dilation, dilationW: dilation, group, groupChannels, offsetScale: o.offsetScale ?? 1, removeCenter,
@@ -225,7 +225,7 @@ function runCase(c: Case): void {
   const out16 = device.alloc(Math.ceil(nOut * 2 / 16) * 16, 'bench');
   allocs.push(out32, out16);
   const launchOf = (ins: [Ptr, Ptr, Ptr], out: Ptr, half: boolean, v: DcnVariant) =>
-    dcnLaunch(g, { value: ins[0], offset: ins[1], mask: ins[2], out }, half, v);
+    ({ ...g, value: ins[0], offset: ins[1], mask: ins[2], out, half, variant: DCN_VARIANT_CODE[v] });
   const reference = (ins: [Ptr, Ptr, Ptr]) => {
     device.dcnv3('DCNv3', launchOf(ins, out32, false, 'simple'));
     return new Float32Array(device.downloadSync(out32, nOut * 4));
