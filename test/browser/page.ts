@@ -1,0 +1,76 @@
+/// <reference lib="dom" />
+// The in-page half of test/browser.test.ts: each function runs in headless Chromium and returns plain data that the
+// Node side asserts on. URLs are relative to the page: /fixtures/ (test/fixtures), /images/ (test/images), /assets/.
+import * as core from '@internimage/core';
+import type { FixtureRunOptions } from 'internimage';
+import {
+  MNIST_MODEL, configFromOfficial, createClassifier, loadModel, openWeightsFile, preprocess, readImage, runFixtureCases, useBackend,
+} from 'internimage';
+
+const argmax = (v: ArrayLike<number>) => Array.prototype.indexOf.call(v, Math.max(...Array.from(v)));
+
+const suite = {
+  isolated: () => globalThis.crossOriginIsolated,
+
+  fixtures: (o: Omit<FixtureRunOptions, 'dir' | 'onCase'>) => runFixtureCases({ ...o, dir: '/fixtures/internimage/', imagesDir: '/images/' }),
+
+  /** The 100 bundled digits through decode and preprocessing: logits against the official model's. */
+  async mnist(backend: string, digits: string[]) {
+    await useBackend(backend);
+    const meta = await (await fetch('/fixtures/mnist/meta.json')).json() as { config: Record<string, unknown>; img_size: number };
+    const reference = await core.loadSafetensors('/fixtures/mnist/mnist_test_reference.safetensors');
+    const { model } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
+    const size = meta.img_size;
+    const batch = new Float32Array(digits.length * 3 * size * size);
+    for (const [i, f] of digits.entries()) batch.set(preprocess(await readImage(`/fixtures/mnist/digits/${f}`), size), i * 3 * size * size);
+    const x = core.tensor(batch, [digits.length, 3, size, size]);
+    const y = model.classify(x);
+    const ours = await y.data();
+    core.dispose(x, y);
+    model.dispose();
+    const official = reference.values('logits').data;
+    const expected = new Float32Array(digits.length * 10);
+    digits.forEach((f, i) => expected.set(official.subarray(Number(f.slice(0, 3)) * 10, Number(f.slice(0, 3)) * 10 + 10), i * 10));
+    const classes = digits.map((_, i) => [argmax(ours.subarray(i * 10, i * 10 + 10)), argmax(expected.subarray(i * 10, i * 10 + 10))]);
+    return { relL2: core.relativeL2Error(ours, expected), classes };
+  },
+
+  /** Loading weights from bytes with one byte flipped: the error, as loadModel gives it. */
+  async corrupt(url: string, flipAt: number) {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    bytes[flipAt] ^= 0xff;
+    try {
+      (await loadModel(new Blob([bytes]))).model.dispose();
+      return 'loaded';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  },
+
+  /** memory() before and after `passes` classifications of one digit (after a first pass that packs weights). */
+  async memoryAfterPasses(backend: string, passes: number) {
+    const clf = await createClassifier({ weights: MNIST_MODEL, labels: Array.from({ length: 10 }, (_, i) => String(i)), backend });
+    const digit = await readImage('/fixtures/mnist/digits/000_label9.png');
+    await clf.classify(digit);
+    const before = core.memory();
+    for (let i = 0; i < passes; i++) await clf.classify(digit);
+    const after = core.memory();
+    clf.dispose();
+    return { before: { tensors: before.tensors, bytes: before.bytes }, after: { tensors: after.tensors, bytes: after.bytes } };
+  },
+
+  /** Opens weights from a URL; what the Cache API holds for it afterwards. */
+  async loadFromUrl(url: string) {
+    let error: string | null = null;
+    let progress = 0;
+    try {
+      (await openWeightsFile(url, { onProgress: (loaded) => { progress = loaded; } })).close();
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const cached = await (await caches.open(core.DEFAULT_CACHE)).match(new URL(url, location.href).href);
+    return { error, progress, cached: cached ? (await cached.arrayBuffer()).byteLength : null };
+  },
+};
+
+(globalThis as unknown as { suite: typeof suite }).suite = suite;
