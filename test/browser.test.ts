@@ -89,20 +89,36 @@ browserTest('200 passes leave memory() unchanged', async (t) => {
   t.deepEqual(r.after, r.before);
 });
 
+browserTest('without cross-origin isolation wasm runs on one thread and says why', async (t) => {
+  const plain = await openPage(here('./browser/page.ts'), {
+    '/fixtures/': fixturePath(''), '/assets/': fileURLToPath(new URL('../packages/internimage/assets/', import.meta.url)),
+  }, 'suite', { coopCoep: false });
+  try {
+    const r = await plain.page.evaluate(() => (globalThis as unknown as { suite: { wasmThreads(): Promise<{ isolated: boolean; info: { threads: number; requested: number; reason?: string }; notes: string[]; label: string }> } }).suite.wasmThreads());
+    t.false(r.isolated);
+    t.is(r.label, '9');
+    t.like(r.info, { threads: 1, requested: 2 });
+    t.regex(r.info.reason ?? '', /not cross-origin isolated/);
+    t.true(r.notes.some((n) => /^1 thread\(s\) instead of 2: the page is not cross-origin isolated/.test(n)));
+    t.deepEqual(plain.errors, []);
+  } finally {
+    await plain.close();
+  }
+});
+
 browserTest('the page has logged no errors so far', (t) => {
   t.deepEqual(opened!.errors, []);
 });
 
 browserTest('downloaded weights are kept in the Cache API; a download cut short leaves nothing there', async (t) => {
-  const url = '/assets/mnist/internimage_mnist_32.pth';
+  const url = '/assets/mnist/internimage_mnist_32.pth?cache-test'; // a URL no earlier test has cached
   const count = () => opened!.server.requests.filter((p) => p === url).length;
   const size = readFileSync(MNIST_MODEL).byteLength;
-  const before = count();
   const first = await call<{ error: string | null; progress: number; cached: number | null }>('loadFromUrl', url);
   t.deepEqual(first, { error: null, progress: size, cached: size });
   const again = await call<{ error: string | null; cached: number | null }>('loadFromUrl', url);
   t.is(again.error, null);
-  t.is(count() - before, 1, 'the second load came from the cache');
+  t.is(count(), 1, 'the second load came from the cache');
 
   // A server on another port that promises more bytes than it sends (CORS headers let the isolated page read it).
   const cut = createServer((req, res) => {

@@ -59,6 +59,15 @@ const suite = {
     return { before: { tensors: before.tensors, bytes: before.bytes }, after: { tensors: after.tensors, bytes: after.bytes } };
   },
 
+  /** Asks for 2 wasm threads and classifies a digit: what runs, and why. */
+  async wasmThreads() {
+    const clf = await createClassifier({ weights: MNIST_MODEL, labels: Array.from({ length: 10 }, (_, i) => String(i)), backend: 'wasm', threads: 2 });
+    const [best] = await clf.classify(await readImage('/fixtures/mnist/digits/000_label9.png'));
+    clf.dispose();
+    const { threadsInfo } = await import('@internimage/backend-wasm');
+    return { isolated: globalThis.crossOriginIsolated, info: threadsInfo(), notes: clf.notes, label: best!.label };
+  },
+
   /** Opens weights from a URL; what the Cache API holds for it afterwards. */
   async loadFromUrl(url: string) {
     let error: string | null = null;
