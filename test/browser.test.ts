@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ZipReader, bytesSource } from '@internimage/core';
+import { ZipReader, bytesSource, dispose, tensor } from '@internimage/core';
 import type { FixtureRunReport } from 'internimage';
-import { DEFAULT_TOLERANCE, MNIST_MODEL, loadModel, useBackend } from 'internimage';
+import { DEFAULT_TOLERANCE, MNIST_MODEL, configFromOfficial, loadModel, preprocess, readImage, useBackend } from 'internimage';
 import type { OpenedPage } from './harness/browser.js';
 import { chromiumMissing, openPage } from './harness/browser.js';
 import { fixturePath } from './harness/fixtures.js';
@@ -66,6 +66,37 @@ browserTest('the 100 MNIST digits give the official model\'s classes and logits'
   const r = await call<{ relL2: number; classes: Array<[number, number]> }>('mnist', 'wasm', digits);
   t.true(r.relL2 <= 1e-4, `relative L2 ${r.relL2}`);
   r.classes.forEach(([ours, official], i) => t.is(ours, official, digits[i]));
+});
+
+browserTest('wasm in the page gives the same logits as in Node, bit for bit, on 1 and 2 threads', async (t) => {
+  const digits = readdirSync(fixturePath('mnist/digits')).filter((f) => f.endsWith('.png')).sort().slice(0, 16);
+  await useBackend('wasm');
+  const meta = JSON.parse(readFileSync(fixturePath('mnist/meta.json'), 'utf8')) as { config: Record<string, unknown>; img_size: number };
+  const { model } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
+  const size = meta.img_size;
+  const batch = new Float32Array(digits.length * 3 * size * size);
+  for (const [i, f] of digits.entries()) batch.set(preprocess(await readImage(fixturePath(`mnist/digits/${f}`)), size), i * 3 * size * size);
+  const x = tensor(batch, [digits.length, 3, size, size]);
+  const y = model.classify(x);
+  const inNode = Array.from(await y.data());
+  dispose(x, y);
+  model.dispose();
+  t.deepEqual(await call<number[]>('mnistLogits', digits, 1), inNode);
+  t.deepEqual(await call<number[]>('mnistLogits', digits, 2), inNode);
+});
+
+browserTest('a PNG preprocesses to the same tensor in the page as in Node, bit for bit', async (t) => {
+  const inNode = Array.from(preprocess(await readImage(here('./images/chelsea.png')), 224));
+  t.deepEqual(await call<number[]>('preprocessed', '/images/chelsea.png', 224), inNode);
+});
+
+browserTest('a digit classifies the same from bytes, a URL, a Blob, ImageData, an ImageBitmap and an <img>', async (t) => {
+  const r = await call<Record<string, [string, number]>>('inputKinds', '/fixtures/mnist/digits/000_label9.png');
+  t.deepEqual(Object.keys(r), ['bytes', 'url', 'blob', 'imageData', 'bitmap', 'img']);
+  for (const [kind, [label, score]] of Object.entries(r)) {
+    t.is(label, '9', kind);
+    t.is(score, r.bytes![1], kind);
+  }
 });
 
 browserTest('a corrupt .pth is refused in the page with the same error as in Node', async (t) => {

@@ -35,6 +35,51 @@ const suite = {
     return { relL2: core.relativeL2Error(ours, expected), classes };
   },
 
+  /** The MNIST model's logits for `digits` on wasm with `threads` threads (for a bit-for-bit comparison with Node). */
+  async mnistLogits(digits: string[], threads: number) {
+    const { setThreads } = await import('@internimage/backend-wasm');
+    await useBackend('wasm');
+    await setThreads(threads);
+    const meta = await (await fetch('/fixtures/mnist/meta.json')).json() as { config: Record<string, unknown>; img_size: number };
+    const { model } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
+    const size = meta.img_size;
+    const batch = new Float32Array(digits.length * 3 * size * size);
+    for (const [i, f] of digits.entries()) batch.set(preprocess(await readImage(`/fixtures/mnist/digits/${f}`), size), i * 3 * size * size);
+    const x = core.tensor(batch, [digits.length, 3, size, size]);
+    const y = model.classify(x);
+    const logits = Array.from(await y.data());
+    core.dispose(x, y);
+    model.dispose();
+    await setThreads(1);
+    return logits;
+  },
+
+  /** The preprocessed tensor of an image file, as numbers. */
+  async preprocessed(url: string, size: number) {
+    return Array.from(preprocess(await readImage(url), size));
+  },
+
+  /** Top-1 of one digit given as bytes, a Blob, ImageData, an ImageBitmap and an <img>. */
+  async inputKinds(url: string) {
+    const clf = await createClassifier({ weights: MNIST_MODEL, labels: Array.from({ length: 10 }, (_, i) => String(i)), backend: 'wasm' });
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const blob = new Blob([bytes], { type: 'image/png' });
+    const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const img = new Image();
+    img.src = url;
+    const inputs = { bytes, url, blob, imageData: ctx.getImageData(0, 0, bitmap.width, bitmap.height), bitmap, img };
+    const out: Record<string, [string, number]> = {};
+    for (const [name, input] of Object.entries(inputs)) {
+      const [best] = await clf.classify(input);
+      out[name] = [best!.label, best!.score];
+    }
+    clf.dispose();
+    return out;
+  },
+
   /** Loading weights from bytes with one byte flipped: the error, as loadModel gives it. */
   async corrupt(url: string, flipAt: number) {
     const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
