@@ -99,6 +99,11 @@ browserTest('a digit classifies the same from bytes, a URL, a Blob, ImageData, a
   }
 });
 
+browserTest('the ImageNet labels load from the package assets, and gpujs opens WebGPU first', async (t) => {
+  t.deepEqual(await call('labels'), [1000, 'tabby, tabby cat']);
+  t.deepEqual(await call('gpujsAuto'), { mode: 'webgpu', refused: {} });
+});
+
 browserTest('a corrupt .pth is refused in the page with the same error as in Node', async (t) => {
   const bytes = new Uint8Array(readFileSync(MNIST_MODEL));
   const zip = new ZipReader(bytesSource(bytes));

@@ -4,7 +4,7 @@
 import * as core from '@internimage/core';
 import type { FixtureRunOptions } from 'internimage';
 import {
-  MNIST_MODEL, configFromOfficial, createClassifier, loadModel, openWeightsFile, preprocess, readImage, runFixtureCases, useBackend,
+  MNIST_MODEL, configFromOfficial, createClassifier, loadImagenetLabels, loadModel, openWeightsFile, preprocess, readImage, runFixtureCases, useBackend,
 } from 'internimage';
 
 const argmax = (v: ArrayLike<number>) => Array.prototype.indexOf.call(v, Math.max(...Array.from(v)));
@@ -78,6 +78,19 @@ const suite = {
     }
     clf.dispose();
     return out;
+  },
+
+  /** The ImageNet-1k names, fetched from the package's assets next to the bundle. */
+  async labels() {
+    const names = await loadImagenetLabels();
+    return [names.length, names[281]];
+  },
+
+  /** What the auto backend 'gpujs' opened here, and why it passed over the modes before it. */
+  async gpujsAuto() {
+    await useBackend('gpujs');
+    const info = (core.engine.backend as unknown as { info: { mode: string; refused: Record<string, string> } }).info;
+    return { mode: info.mode, refused: info.refused };
   },
 
   /** Loading weights from bytes with one byte flipped: the error, as loadModel gives it. */
