@@ -5,7 +5,7 @@
 import test from 'ava';
 import * as ii from '@internimage/core';
 import { POISON, poisonEnabled } from '@internimage/core';
-import { CpuBackend } from '@internimage/backend-cpu';
+import { TypedArrayBackend } from '@internimage/backend-cpu/shared';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
 import { readManifest, runFixtureCase } from 'internimage';
 import { createEmulatedAddon } from './harness/cuda_emulator.js';
@@ -41,7 +41,7 @@ for (const c of fixtureCases) {
 
 test.serial('poisoned outputs hold core POISON on cuda as on cpu/wasm (int32 -2^31, not the legal -1)', async (t) => {
   const cuda = new CudaBackend(new CudaDevice(addon, { poison: true }));
-  const cpu = new CpuBackend('cpu', { poison: true });
+  const cpu = new TypedArrayBackend('cpu', { poison: true });
   for (const dtype of ['float32', 'int32'] as const) {
     const expected = [POISON[dtype], POISON[dtype]];
     t.deepEqual(Array.from(await cuda.read(cuda.alloc([2], dtype, 'test').info.dataId)), expected, `cuda ${dtype}`);

@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
-import {
-  CHECKPOINTS, DownloadError, IntegrityError, MNIST_MODEL, UnknownCheckpointError, findCheckpoint, hubLabels, loadModel,
-  parseWeightsSpec, resolveWeights,
-} from 'internimage';
+import { CHECKPOINTS, MNIST_MODEL, UnknownCheckpointError, findCheckpoint, loadModel, parseWeightsSpec } from 'internimage';
+import { DownloadError, IntegrityError, hubLabels, resolveWeights } from 'internimage/hub';
 import type { HubServer } from './harness/hub_server.js';
 import { startHubServer } from './harness/hub_server.js';
 

@@ -4,14 +4,14 @@
 // (unary functions such as erf and GELU, DCNv3) it calls the cpu backend's kernels, the reference implementation.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CpuBackend } from '@internimage/backend-cpu';
+import { TypedArrayBackend } from '@internimage/backend-cpu/shared';
 import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch } from '@internimage/backend-cuda';
 import { UNARY_OP_CODE } from '@internimage/backend-cuda';
 import type { KernelName, KernelSpec, TypedArray, UnaryOpName } from '@internimage/core';
 import { getKernel, sizeOf, walk } from '@internimage/core';
 
 /** Runs a cpu kernel, the reference implementation, on host arrays (so the emulator has no math of its own for them). */
-const reference = new CpuBackend('cpu', { poison: true });
+const reference = new TypedArrayBackend('cpu', { poison: true });
 function onCpu<K extends KernelName>(kernel: K, inputs: Record<string, { data: TypedArray; shape: number[] }>, attrs: KernelSpec[K]['attrs']): TypedArray {
   const infos = Object.fromEntries(Object.entries(inputs).map(([name, { data, shape }]) => {
     const dtype = data instanceof Int32Array ? 'int32' : 'float32';

@@ -5,7 +5,7 @@
 // Run on the GPU machine after `npm run build` (for core and backend-cpu): node packages/backend-cuda/scripts/smoke.mjs
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { CpuBackend } from '@internimage/backend-cpu';
+import { TypedArrayBackend } from '@internimage/backend-cpu/shared';
 import { float16ToFloat32 as fromHalf, float32ToFloat16 as toHalf, getKernel, poisonBits } from '@internimage/core';
 
 const addonPath = fileURLToPath(new URL('../native/build/Release/internimage_cuda.node', import.meta.url));
@@ -78,7 +78,7 @@ function run(name, fn) {
     console.log(`FAIL  ${name}: ${e.stack ?? e}`);
   }
 }
-const reference = new CpuBackend('cpu', { poison: true });
+const reference = new TypedArrayBackend('cpu', { poison: true });
 /** A cpu kernel on host arrays: inputs are { name: [Float32Array, shape] }. */
 function onCpu(kernel, inputs, attrs) {
   const infos = Object.fromEntries(Object.entries(inputs).map(([name, [data, shape]]) =>

@@ -1,31 +1,32 @@
 // The user-facing pipeline, in the shape transformers.js users know: create once, classify images, dispose.
-import type { Tensor } from '@internimage/core';
+import type { BytesInput, FetchOptions, Tensor } from '@internimage/core';
 import { ArgumentError, getBackend, softmax, tensor, tidy } from '@internimage/core';
 import { DEFAULT_BACKEND, useBackend } from './backends.js';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
 import type { HubOptions } from './hub/resolve.js';
-import { defaultLabels } from './hub/labels.js';
-import { decodeImage, readImage } from './image/decode.js';
+import type { ImageInput } from './image/input.js';
+import { toImage8 } from './image/input.js';
 import type { LoadedModel } from './load.js';
+import { defaultLabels } from '#platform';
 import { loadModel } from './load.js';
 import { InternImage } from './model.js';
-import type { Image8 } from './preprocess/resize.js';
 import { preprocess } from './preprocess/transform.js';
 
-/** A path to a PNG/JPEG file, the file's bytes, or decoded 8-bit pixels. */
-export type ImageInput = string | Uint8Array | Image8;
+export type { ImageInput };
 
 export interface ClassifierOptions {
   /** A published variant ('t' … 'g'); default 't' when neither weights nor config say otherwise. */
   variant?: string;
   config?: Partial<InternImageConfig>;
   /**
-   * A .pth or .safetensors file, a published name ('internimage_t_1k_224', fetched into the Hugging Face cache once),
-   * hf://<owner>/<repo>/<file>, or a URL; without it the weights are random (seeded) and predictions meaningless.
+   * A .pth or .safetensors: a path (Node), a published name ('internimage_t_1k_224': in Node fetched into the
+   * Hugging Face cache once, in a page from the Hub's URL into the page's cache), hf://<owner>/<repo>/<file>, a URL
+   * (downloaded with progress), a Blob/File or bytes. Without it the weights are random (seeded) and predictions
+   * meaningless.
    */
-  weights?: string;
-  /** Cache, endpoint, token and download progress (`hub.onProgress`) for weights named by the registry, hf:// or a URL. */
+  weights?: BytesInput;
+  /** Node: cache, endpoint, token and download progress (`hub.onProgress`) for weights named by the registry, hf:// or a URL. */
   hub?: HubOptions;
   /** Backend to run on (activated for you); default: the active one, or 'wasm'. */
   backend?: string;
@@ -40,6 +41,10 @@ export interface ClassifierOptions {
   /** Threads for the wasm backend's kernels (default: leave the backend's setting, initially 1). */
   threads?: number;
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
+  /** Progress of downloading `weights` from a URL: bytes so far and in total (0 when the server does not say). */
+  onDownload?: FetchOptions['onProgress'];
+  /** Cache API cache for downloaded weights in a page (default 'internimage'); false to store nothing. */
+  cache?: FetchOptions['cache'];
 }
 
 export interface Prediction {
@@ -68,19 +73,16 @@ export interface Classifier {
   dispose(): void;
 }
 
-async function toImage8(input: ImageInput, index: number): Promise<Image8> {
-  if (typeof input === 'string') return readImage(input);
-  if (input instanceof Uint8Array) return decodeImage(input, `image ${index}`);
-  if (input && typeof input === 'object' && input.data instanceof Uint8Array) return input;
-  throw new ArgumentError('classify', `images[${index}]`, 'a file path, the bytes of a PNG/JPEG, or {data, width, height, channels}', typeof input);
-}
-
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   const backend = options.backend ?? getBackend() ?? DEFAULT_BACKEND;
   await useBackend(backend);
+  let threadNote: string | undefined;
   if (options.threads !== undefined) {
     if (backend !== 'wasm') throw new ArgumentError('createClassifier', 'threads', "1 unless the backend is 'wasm'", String(options.threads));
-    await (await import('@internimage/backend-wasm')).setThreads(options.threads);
+    const wasm = await import('@internimage/backend-wasm');
+    await wasm.setThreads(options.threads);
+    const { threads, reason } = wasm.threadsInfo();
+    if (reason) threadNote = `${threads} thread(s) instead of ${options.threads}: ${reason}`;
   }
   let model: InternImage;
   let config: InternImageConfig;
@@ -90,12 +92,14 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   if (options.weights) {
     const loaded = await loadModel(options.weights, {
       config: options.config, variant: options.variant, ema: options.ema, onProgress: options.onProgress, hub: options.hub,
+      onDownload: options.onDownload, cache: options.cache,
     });
     ({ model, config, notes, checkpoint } = loaded);
   } else {
     config = options.config ? validateConfig(options.config) : variantConfig(options.variant ?? 't');
     model = InternImage.random(config, { seed });
   }
+  if (threadNote) notes = [...notes, threadNote];
   const imageSize = options.imageSize ?? config.imgSize;
   const found = options.labels ? null : await defaultLabels(config.numClasses, checkpoint, options.hub);
   if (found?.note) notes.push(found.note);
@@ -137,7 +141,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
 
   return {
     config, imageSize, labels, notes, model, backend,
-    weights: options.weights ?? `random (seed ${seed})`,
+    weights: weightsName(options.weights) ?? `random (seed ${seed})`,
     classify: classify as Classifier['classify'],
     features: async (images) => {
       const x = await batchOf(images);
@@ -152,3 +156,10 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   };
 }
 
+
+function weightsName(weights: BytesInput | undefined): string | undefined {
+  if (weights === undefined) return undefined;
+  if (typeof weights === 'string') return weights;
+  if (weights instanceof URL) return weights.href;
+  return (weights as { name?: string }).name ?? `${weights instanceof Uint8Array || weights instanceof ArrayBuffer ? 'bytes' : 'blob'} (${(weights as { byteLength?: number; size?: number }).byteLength ?? (weights as { size?: number }).size} bytes)`;
+}

@@ -1,6 +1,7 @@
-// One call from weights (a file, or a published name / Hub file / URL fetched into the cache) to a model: open
-// (.pth or .safetensors), canonical names, config (given or inferred from shapes), strict loading with progress.
-import { basename } from 'node:path';
+// One call from weights (a file, a published name / Hub file / URL, a Blob or bytes) to a model: open (.pth or
+// .safetensors), canonical names, config (given or inferred from shapes), strict loading with progress.
+import type { BytesInput, FetchOptions } from '@internimage/core';
+import { baseName, resolveWeights } from '#platform';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
 import type { WeightsFile } from './checkpoint.js';
@@ -8,7 +9,6 @@ import { openWeightsFile } from './checkpoint.js';
 import { inferConfig } from './infer_config.js';
 import type { PublishedCheckpoint } from './hub/registry.js';
 import type { HubOptions } from './hub/resolve.js';
-import { resolveWeights } from './hub/resolve.js';
 import type { VariantName } from './config.js';
 import { InternImage } from './model.js';
 
@@ -22,8 +22,14 @@ export interface LoadModelOptions {
   strict?: boolean;
   /** Called as tensors are read: bytes (float32) loaded so far and in total. */
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
-  /** Cache, endpoint, token and download progress for weights named by the registry, hf:// or a URL. */
+  /** Node: cache, endpoint, token and download progress for weights named by the registry, hf:// or a URL. */
   hub?: HubOptions;
+  /** Called as a URL downloads in a page: bytes so far and in total (0 when the server does not say). */
+  onDownload?: FetchOptions['onProgress'];
+  /** Cache API cache for downloads in a page (default 'internimage'); false to store nothing. */
+  cache?: FetchOptions['cache'];
+  /** The file name, for the image size its name may carry, when `weights` is a Blob or bytes. */
+  name?: string;
 }
 
 export interface LoadedModel {
@@ -39,7 +45,7 @@ export interface LoadedModel {
 
 /** The evaluation size encoded in published checkpoint names: internimage_t_1k_224.pth → 224. */
 export function imageSizeFromName(path: string): number | null {
-  const m = /_(\d{2,4})\.[A-Za-z]+$/.exec(basename(path));
+  const m = /_(\d{2,4})\.[A-Za-z]+$/.exec(baseName(path));
   return m ? Number(m[1]) : null;
 }
 
@@ -48,13 +54,26 @@ export function shapesOf(file: WeightsFile): Map<string, readonly number[]> {
   return new Map(file.names().map((n) => [n, file.shapeOf(n)]));
 }
 
-/** `weights`: a .pth/.safetensors path, a published name ('internimage_t_1k_224'), hf://<repo>/<file>, or a URL. */
-export async function loadModel(weights: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const { path, checkpoint, source } = await resolveWeights(weights, options.hub);
-  const file = await openWeightsFile(path, { ema: options.ema });
+/** The name of weights given as a location, URL or File (bytes and plain Blobs have none). */
+function nameOf(weights: BytesInput): string | undefined {
+  if (typeof weights === 'string') return weights;
+  if (weights instanceof URL) return weights.pathname;
+  return (weights as { name?: unknown }).name as string | undefined;
+}
+
+/**
+ * `weights`: a .pth/.safetensors path, a published name ('internimage_t_1k_224'), hf://<repo>/<file>, a URL, a
+ * Blob/File or bytes.
+ */
+export async function loadModel(weights: BytesInput, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const resolved = typeof weights === 'string' ? await resolveWeights(weights, options.hub) : null;
+  const location = resolved?.path ?? weights;
+  const checkpoint = resolved?.checkpoint ?? null;
+  const file = await openWeightsFile(location, { ema: options.ema, onProgress: options.onDownload, cache: options.cache });
+  const path = options.name ?? nameOf(location);
   try {
     const notes = [...file.notes];
-    if (source !== 'path') notes.push(`weights ${source === 'cache' ? 'found in the cache' : 'downloaded and verified'}: ${path}`);
+    if (resolved && resolved.source !== 'path') notes.push(`weights ${resolved.source === 'cache' ? 'found in the cache' : 'downloaded and verified'}: ${resolved.path}`);
     let config: InternImageConfig;
     let variant: VariantName | null = null;
     const recorded = file.metadata.internimage_config;
@@ -68,7 +87,7 @@ export async function loadModel(weights: string, options: LoadModelOptions = {})
       config = inferred.config;
       variant = inferred.variant;
       notes.push(...inferred.notes);
-      const size = imageSizeFromName(path);
+      const size = path === undefined ? null : imageSizeFromName(path);
       if (size !== null && size !== config.imgSize) {
         config = { ...config, imgSize: size };
         notes.push(`image size ${size} taken from the file name`);

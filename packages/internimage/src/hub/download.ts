@@ -136,7 +136,7 @@ export async function downloadVerified(remote: RemoteFile, destination: string, 
   let loaded = have;
   try {
     onProgress?.(loaded, remote.size, name);
-    for await (const chunk of res.body ?? []) {
+    for await (const chunk of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
       const bytes = chunk as Uint8Array;
       loaded += bytes.length;
       if (loaded > remote.size) throw new IntegrityError(`${name}: the server sent more than the announced ${remote.size} bytes`);
