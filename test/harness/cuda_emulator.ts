@@ -4,20 +4,25 @@
 // (unary functions such as erf and GELU, DCNv3) it calls the cpu backend's kernels, the reference implementation.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TypedArrayBackend } from '@internimage/backend-cpu/shared';
+import { TypedArrayBackend, referenceKernels } from '@internimage/backend-cpu/shared';
 import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch } from '@internimage/backend-cuda';
 import { UNARY_OP_CODE } from '@internimage/backend-cuda';
 import type { KernelName, KernelSpec, TypedArray, UnaryOpName } from '@internimage/core';
-import { getKernel, sizeOf, walk } from '@internimage/core';
+import { sizeOf, walk } from '@internimage/core';
 
 /** Runs a cpu kernel, the reference implementation, on host arrays (so the emulator has no math of its own for them). */
 const reference = new TypedArrayBackend('cpu', { poison: true });
+const referenceKernel = (name: KernelName) => {
+  const config = referenceKernels.find((k) => k.kernelName === name);
+  if (!config) throw new Error(`the reference backend has no kernel '${name}'`);
+  return config.kernelFunc;
+};
 function onCpu<K extends KernelName>(kernel: K, inputs: Record<string, { data: TypedArray; shape: number[] }>, attrs: KernelSpec[K]['attrs']): TypedArray {
   const infos = Object.fromEntries(Object.entries(inputs).map(([name, { data, shape }]) => {
     const dtype = data instanceof Int32Array ? 'int32' : 'float32';
     return [name, { dataId: reference.write(data, shape, dtype), shape, dtype }];
   }));
-  const out = getKernel(kernel, 'cpu')({ inputs: infos, attrs, backend: reference } as never);
+  const out = referenceKernel(kernel)({ inputs: infos, attrs, backend: reference } as never);
   const values = reference.readSync(out.dataId);
   for (const t of [...Object.values(infos), out]) reference.disposeData(t.dataId);
   return values;

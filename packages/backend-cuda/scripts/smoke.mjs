@@ -5,8 +5,8 @@
 // Run on the GPU machine after `npm run build` (for core and backend-cpu): node packages/backend-cuda/scripts/smoke.mjs
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { TypedArrayBackend } from '@internimage/backend-cpu/shared';
-import { float16ToFloat32 as fromHalf, float32ToFloat16 as toHalf, getKernel, poisonBits } from '@internimage/core';
+import { TypedArrayBackend, referenceKernels } from '@internimage/backend-cpu/shared';
+import { float16ToFloat32 as fromHalf, float32ToFloat16 as toHalf, poisonBits } from '@internimage/core';
 
 const addonPath = fileURLToPath(new URL('../native/build/Release/internimage_cuda.node', import.meta.url));
 const cu = createRequire(import.meta.url)(addonPath);
@@ -79,11 +79,16 @@ function run(name, fn) {
   }
 }
 const reference = new TypedArrayBackend('cpu', { poison: true });
+const referenceKernel = (name) => {
+  const config = referenceKernels.find((k) => k.kernelName === name);
+  if (!config) throw new Error(`the reference backend has no kernel '${name}'`);
+  return config.kernelFunc;
+};
 /** A cpu kernel on host arrays: inputs are { name: [Float32Array, shape] }. */
 function onCpu(kernel, inputs, attrs) {
   const infos = Object.fromEntries(Object.entries(inputs).map(([name, [data, shape]]) =>
     [name, { dataId: reference.write(data, shape, 'float32'), shape, dtype: 'float32' }]));
-  const result = getKernel(kernel, 'cpu')({ inputs: infos, attrs, backend: reference });
+  const result = referenceKernel(kernel)({ inputs: infos, attrs, backend: reference });
   const values = reference.readSync(result.dataId);
   for (const t of [...Object.values(infos), result]) reference.disposeData(t.dataId);
   return values;

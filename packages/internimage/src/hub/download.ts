@@ -28,8 +28,11 @@ export class IntegrityError extends Error {
 export interface RemoteFile {
   /** Where the bytes are (the redirect target of `resolve`, or the URL itself). */
   contentUrl: string;
-  /** The hash the server vouches for, without quotes: SHA-256 (64 hex) or a git blob SHA-1 (40 hex). */
-  etag: string;
+  /**
+   * The hash the server vouches for, without quotes: SHA-256 (64 hex) or a git blob SHA-1 (40 hex); null for a plain
+   * URL whose server vouches for none (then only the size is checked, and an interrupted download starts over).
+   */
+  etag: string | null;
   size: number;
   /** X-Repo-Commit: the commit the revision resolved to (null outside the Hub). */
   commit: string | null;
@@ -66,7 +69,8 @@ function hubError(res: Response, what: string): DownloadError {
  * HEAD of a `resolve` URL: follows relative redirects (renamed repositories) and reads the metadata from the last
  * response, whose absolute Location, if any, is the content URL (as huggingface_hub's get_hf_file_metadata does).
  */
-export async function headFile(url: string, headers: Record<string, string>, what: string): Promise<RemoteFile> {
+export async function headFile(url: string, headers: Record<string, string>, what: string, options: { requireHash?: boolean } = {}): Promise<RemoteFile> {
+  const requireHash = options.requireHash ?? true;
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const res = await request(current, { method: 'HEAD', redirect: 'manual', headers: { ...headers, 'Accept-Encoding': 'identity' } }, what);
@@ -79,9 +83,10 @@ export async function headFile(url: string, headers: Record<string, string>, wha
     } else if (!res.ok) {
       throw hubError(res, what);
     }
-    const etag = normalizeEtag(res.headers.get('x-linked-etag') ?? res.headers.get('etag'));
+    const announced = normalizeEtag(res.headers.get('x-linked-etag') ?? res.headers.get('etag'));
+    const etag = announced && (requireHash || HASH_ETAG.test(announced)) ? announced : null;
     const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
-    if (!etag) throw new DownloadError(`${what}: the server sent no ETag, so the download cannot be verified`);
+    if (!etag && requireHash) throw new DownloadError(`${what}: the server sent no ETag, so the download cannot be verified`);
     if (!Number.isSafeInteger(size) || size < 0) throw new DownloadError(`${what}: the server sent no usable size (X-Linked-Size / Content-Length)`);
     return {
       contentUrl: location ? new URL(location, current).href : current,
@@ -90,6 +95,8 @@ export async function headFile(url: string, headers: Record<string, string>, wha
   }
   throw new DownloadError(`${what}: more than ${MAX_REDIRECTS} redirects`);
 }
+
+const HASH_ETAG = /^(?:[0-9a-f]{64}|[0-9a-f]{40})$/;
 
 /** A hash of the file's bytes comparable with the ETag: SHA-256 for LFS files, the git blob SHA-1 for the others. */
 function hasherFor(etag: string, size: number, what: string): Hash {
@@ -116,7 +123,7 @@ export async function downloadVerified(remote: RemoteFile, destination: string, 
   const partial = `${destination}.incomplete`;
   await mkdir(dirname(destination), { recursive: true });
   let have = (await stat(partial).catch(() => null))?.size ?? 0;
-  if (have > remote.size) {
+  if (have > remote.size || remote.etag === null) {
     await rm(partial, { force: true });
     have = 0;
   }
@@ -130,8 +137,8 @@ export async function downloadVerified(remote: RemoteFile, destination: string, 
   } else {
     throw hubError(res, name);
   }
-  const hash = hasherFor(remote.etag, remote.size, name);
-  if (have > 0) await hashPrefix(hash, partial);
+  const hash = remote.etag === null ? null : hasherFor(remote.etag, remote.size, name);
+  if (have > 0 && hash) await hashPrefix(hash, partial);
   const out = await open(partial, have > 0 ? 'a' : 'w');
   let loaded = have;
   try {
@@ -140,7 +147,7 @@ export async function downloadVerified(remote: RemoteFile, destination: string, 
       const bytes = chunk as Uint8Array;
       loaded += bytes.length;
       if (loaded > remote.size) throw new IntegrityError(`${name}: the server sent more than the announced ${remote.size} bytes`);
-      hash.update(bytes);
+      hash?.update(bytes);
       await out.write(bytes);
       onProgress?.(loaded, remote.size, name);
     }
@@ -158,8 +165,8 @@ export async function downloadVerified(remote: RemoteFile, destination: string, 
   if (loaded < remote.size) {
     throw new DownloadError(`${name}: the connection closed after ${loaded} of ${remote.size} bytes; run the same command again to resume it`);
   }
-  const actual = hash.digest('hex');
-  if (actual !== remote.etag) {
+  const actual = hash?.digest('hex');
+  if (hash && actual !== remote.etag) {
     await rm(partial, { force: true });
     throw new IntegrityError(`${name}: the downloaded bytes hash to ${actual}, the server announced ${remote.etag}; the file was discarded, try again`);
   }

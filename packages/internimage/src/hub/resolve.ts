@@ -76,7 +76,8 @@ export async function hubFile(repo: string, file: string, revision: string, opti
   const remote = await headFile(resolveUrl(endpoint, repo, revision, file), { ...auth, 'User-Agent': USER_AGENT }, label);
   if (!remote.commit) throw new DownloadError(`${label}: the Hub's answer has no X-Repo-Commit header, so the file cannot be placed in the cache`);
   const repoDir = repoCacheDir(repo, cacheDir);
-  const blob = blobPath(repoDir, remote.etag);
+  // requireHash (the default) guarantees an ETag.
+  const blob = blobPath(repoDir, remote.etag!);
   if (!existsSync(blob)) {
     await mkdir(dirname(blob), { recursive: true });
     await withLock(`${blob}.incomplete.lock`, async () => {
@@ -100,7 +101,7 @@ async function urlFile(url: string, options: HubOptions): Promise<{ path: string
   const path = urlCachePath(url);
   if ((await stat(path).catch(() => null))?.isFile()) return { path, source: 'cache' };
   if (options.offline ?? hubOffline()) throw offlineMiss(url, path);
-  const remote = await headFile(url, { 'User-Agent': USER_AGENT }, url);
+  const remote = await headFile(url, { 'User-Agent': USER_AGENT }, url, { requireHash: false });
   await mkdir(dirname(path), { recursive: true });
   await withLock(`${path}.incomplete.lock`, async () => {
     if (existsSync(path)) return;
