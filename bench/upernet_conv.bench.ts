@@ -4,18 +4,22 @@
 // fpn_bottleneck (2048 → 512 at 128×128). Spatial sizes are scaled by --scale (default 0.25, so 32×32 for the
 // 1/4-resolution convolutions; 1 gives the real sizes and takes minutes). Prints ms and GFLOP/s per op and the ratio
 // conv / GEMM (1.00 = GEMM speed). GFLOP/s* is per CPU second × threads: what the threads did while they ran,
-// which a busy machine disturbs less than the wall clock.
+// which a busy machine disturbs less than the wall clock. The one-thread rows also time onnxruntime-node's Conv (one
+// thread, MLAS) on the same shape.
 // Run: node --import=tsx --conditions=source bench/upernet_conv.bench.ts [--scale 0.25] [--reps 5] [--threads 1,2]
+//   [--only fpn_bottleneck] [--no-peers]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
 import { gemm, heap, packB, setThreads } from '@internimage/backend-wasm';
+import type { OrtOp } from './peers/onnxruntime.js';
+import { ortOp, ortUnavailable } from './peers/onnxruntime.js';
 
 const { values: args } = parseArgs({
   options: {
     scale: { type: 'string', default: '0.25' }, reps: { type: 'string', default: '5' },
-    threads: { type: 'string', default: '1,2' }, only: { type: 'string' },
+    threads: { type: 'string', default: '1,2' }, only: { type: 'string' }, 'no-peers': { type: 'boolean', default: false },
   },
 });
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -42,6 +46,7 @@ function randomTensor(shape: number[]): Tensor {
   return ii.tensor(data, shape);
 }
 
+interface Measured { wall: number; cpu: number }
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
@@ -49,8 +54,8 @@ const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length /
  * by rep after one warm-up each, so that load on the machine affects both alike. On a busy machine the CPU time
  * still says how fast the code is: it does not count time the threads spent waiting for a core.
  */
-function measure(fns: ReadonlyArray<() => void>): Array<{ wall: number; cpu: number }> {
-  for (const fn of fns) fn();
+async function measure(fns: ReadonlyArray<() => void | Promise<void>>): Promise<Array<{ wall: number; cpu: number }>> {
+  for (const fn of fns) await fn();
   const wall = fns.map(() => [] as number[]);
   const cpu = fns.map(() => [] as number[]);
   for (let r = 0; r < reps; r++) {
@@ -58,7 +63,7 @@ function measure(fns: ReadonlyArray<() => void>): Array<{ wall: number; cpu: num
       const i = (o + r) % fns.length;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      fns[i]!();
+      await fns[i]!();
       wall[i]!.push(performance.now() - t0);
       const c = process.cpuUsage(c0);
       cpu[i]!.push((c.user + c.system) / 1e3);
@@ -73,8 +78,10 @@ console.log(`wasm conv2d (NCHW, padding k/2, no bias) vs GEMM of the same M,N,K;
 for (const threads of args.threads.split(',').map(Number)) {
   await setThreads(threads);
   console.log(`\n${threads} thread(s)`);
-  console.log('                                          ---------- conv ---------- ---------- GEMM ----------  conv/GEMM');
-  console.log('op                     M×N×K              wall ms GFLOP/s GFLOP/s*  wall ms GFLOP/s GFLOP/s*   wall   cpu');
+  const ortHead = threads === 1 && !args['no-peers'] ? '  ---- onnxruntime-node Conv ----  conv/ort' : '';
+  const ortCols = ortHead ? '   wall ms GFLOP/s GFLOP/s*   wall   cpu' : '';
+  console.log(`                                          ---------- conv ---------- ---------- GEMM ----------  conv/GEMM${ortHead}`);
+  console.log(`op                     M×N×K              wall ms GFLOP/s GFLOP/s*  wall ms GFLOP/s GFLOP/s*   wall   cpu${ortCols}`);
   for (const s of shapes) {
     const m = s.hw * s.hw;
     const kk = s.cin * s.k * s.k;
@@ -85,16 +92,30 @@ for (const threads of args.threads.split(',').map(Number)) {
     for (let i = 0; i < a.length; i++) a[i] = Math.random() * 2 - 1;
     const b = packB(new Float32Array(kk * s.cout).map(() => Math.random() * 2 - 1), kk, s.cout);
     const c = heap().floats(heap().alloc(m * s.cout * 4), m * s.cout);
-    const [conv, peer] = measure([
+    // onnxruntime-node's Conv (one thread) beside the one-thread rows.
+    let ort: OrtOp | null | undefined;
+    if (threads === 1 && !args['no-peers']) {
+      const data = new Float32Array(s.cin * s.hw * s.hw).map(() => Math.random() * 2 - 1);
+      const pad = (s.k - 1) / 2;
+      ort = await ortOp('Conv', { dims: [1, s.cin, s.hw, s.hw], data }, [1, s.cout, s.hw, s.hw],
+        [{ name: 'w', dims: [s.cout, s.cin, s.k, s.k], data: new Float32Array(s.cout * kk).map(() => Math.random() * 2 - 1) }],
+        [{ name: 'pads', ints: [pad, pad, pad, pad] }]);
+      if (ort === null) console.log(`onnxruntime-node: skipped (${ortUnavailable()})`);
+    }
+    const [conv, peer, onnx] = await measure([
       () => ii.conv2d(x, w, { padding: (s.k - 1) / 2 }).dispose(),
       () => gemm(a, b, c, m, s.cout, kk),
-    ]) as [{ wall: number; cpu: number }, { wall: number; cpu: number }];
+      ...(ort ? [ort.run] : []),
+    ]) as [Measured, Measured, Measured | undefined];
+    await ort?.release();
     ii.dispose(x, w);
     heap().release(a.byteOffset, a.byteLength);
     heap().release(c.byteOffset, c.byteLength);
     const gf = (ms: number) => (flops / ms / 1e6).toFixed(1).padStart(7);
-    const col = (v: { wall: number; cpu: number }) => `${v.wall.toFixed(1).padStart(8)} ${gf(v.wall)} ${gf(v.cpu / threads)}`;
-    console.log(`${s.name.padEnd(22)} ${`${m}×${s.cout}×${kk}`.padEnd(17)}${col(conv)} ${col(peer)}  ${(conv.wall / peer.wall).toFixed(2).padStart(5)} ${(conv.cpu / peer.cpu).toFixed(2).padStart(5)}`);
+    const col = (v: Measured) => `${v.wall.toFixed(1).padStart(8)} ${gf(v.wall)} ${gf(v.cpu / threads)}`;
+    const ratios = (p: Measured) => `${(conv.wall / p.wall).toFixed(2).padStart(5)} ${(conv.cpu / p.cpu).toFixed(2).padStart(5)}`;
+    console.log(`${s.name.padEnd(22)} ${`${m}×${s.cout}×${kk}`.padEnd(17)}${col(conv)} ${col(peer)}  ${ratios(peer)}` +
+      (onnx ? `  ${col(onnx)}  ${ratios(onnx)}` : ''));
   }
 }
 await setThreads(1);
