@@ -57,6 +57,8 @@ test.serial('poisoned outputs hold core POISON on cuda as on cpu/wasm (int32 -2^
 test('cuda (emulated addon) | launches carry every field the addon reads (its II_*_FIELDS lists)', (t) => {
   t.throws(() => addon.conv2d({} as never), { message: "conv2d: launch field 'x' is not a number" });
   t.throws(() => addon.dcnv3({ value: 0, offset: 0, mask: 0, out: 0 } as never), { message: "dcnv3: launch field 'batch' is not a number" });
+  const sizes = { x: 0, out: 0, batch: 1, channels: 1, inH: 1, inW: 1, outH: 1, outW: 1 };
+  t.throws(() => addon.adaptiveAvgPool2d(sizes as never), { message: "adaptiveAvgPool2d: launch field 'alignCorners' is not a number" });
 });
 
 test.serial('cuda (emulated addon) | profile() times kernels on the device, by CUDA events', async (t) => {

@@ -94,6 +94,16 @@ struct PoolArgs {
 };
 cudaError_t avgPool2d(const PoolArgs& p, cudaStream_t s);
 
+/** Source and destination of a resampling to outH×outW (kernel_names.ts states each op's index arithmetic). */
+struct ResampleArgs {
+  const float* x; float* out;
+  int batch, channels, inH, inW, outH, outW, alignCorners;
+  float scaleH, scaleW;  // bilinear only: source pixels per output pixel
+  int64_t xsN, xsC, xsH, xsW, osN, osC, osH, osW;
+};
+cudaError_t resizeBilinear(const ResampleArgs& p, cudaStream_t s);
+cudaError_t adaptiveAvgPool2d(const ResampleArgs& p, cudaStream_t s);
+
 /**
  * DCNv3 kernels (DCN_VARIANTS in packages/backend-cuda/src/settings.ts, in this order; npm run bench:cuda-dcn
  * compares them): auto is the fast kernel with threads per item chosen by precision, simple one thread per output

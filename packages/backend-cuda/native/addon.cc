@@ -533,7 +533,8 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 }
 
 // The launch structs' fields, each read from the JS property of the same name (one list per struct; the TypeScript
-// side is GemmLaunch, ConvLaunch, PoolLaunch and DcnLaunch in src/addon.ts). INT fields also take booleans.
+// side is GemmLaunch, ConvLaunch, PoolLaunch, ResampleLaunch and DcnLaunch in src/addon.ts). INT fields also take
+// booleans.
 #define II_GEMM_FIELDS(INT, I64, FLT, PTR)                                                                      \
   I64(M) I64(N) I64(K) PTR(A) I64(sAm) I64(sAk) PTR(B) I64(sBk) I64(sBn) PTR(C) I64(cRows) I64(sCb) I64(sCm)    \
   I64(sCn) PTR(bias) INT(epilogue) I64(batches) I64(sCbatch) INT(mode)
@@ -545,6 +546,9 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   PTR(x) PTR(out) INT(batch) INT(channels) INT(inH) INT(inW) INT(outH) INT(outW) INT(kH) INT(kW) INT(strideH)   \
   INT(strideW) INT(padTop) INT(padLeft) INT(countIncludePad) I64(xsN) I64(xsC) I64(xsH) I64(xsW) I64(osN)      \
   I64(osC) I64(osH) I64(osW)
+#define II_RESAMPLE_FIELDS(INT, I64, FLT, PTR)                                                                  \
+  PTR(x) PTR(out) INT(batch) INT(channels) INT(inH) INT(inW) INT(outH) INT(outW) INT(alignCorners) FLT(scaleH)  \
+  FLT(scaleW) I64(xsN) I64(xsC) I64(xsH) I64(xsW) I64(osN) I64(osC) I64(osH) I64(osW)
 #define II_DCN_FIELDS(INT, I64, FLT, PTR)                                                                       \
   PTR(value) PTR(offset) PTR(mask) PTR(out) INT(batch) INT(inH) INT(inW) INT(outH) INT(outW) INT(kernelH)       \
   INT(kernelW) INT(strideH) INT(strideW) INT(padH) INT(padW) INT(dilationH) INT(dilationW) INT(group)          \
@@ -596,6 +600,26 @@ Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  Napi::Object o = info[0].As<Napi::Object>();
+  ii::ResampleArgs s{};
+  II_READ(II_RESAMPLE_FIELDS)
+  launched(env, ii::resizeBilinear(s, gStream));
+  return env.Undefined();
+}
+
+Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  Napi::Object o = info[0].As<Napi::Object>();
+  ii::ResampleArgs s{};
+  II_READ(II_RESAMPLE_FIELDS)
+  launched(env, ii::adaptiveAvgPool2d(s, gStream));
+  return env.Undefined();
+}
+
 Napi::Value Dcnv3(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
@@ -640,6 +664,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   def("gemm", Gemm);
   def("conv2d", Conv2d);
   def("avgPool2d", AvgPool2d);
+  def("resizeBilinear", ResizeBilinear);
+  def("adaptiveAvgPool2d", AdaptiveAvgPool2d);
   def("dcnv3", Dcnv3);
   return exports;
 }

@@ -1,5 +1,5 @@
 // The shape of the N-API addon (native/addon.cc). Device pointers and event handles travel as plain numbers.
-import type { Conv2DInfo, DCNv3Info, Pool2DInfo } from '@internimage/core';
+import type { Conv2DInfo, DCNv3Info, Pool2DInfo, ResizeBilinearInfo } from '@internimage/core';
 
 export type Ptr = number;
 
@@ -44,7 +44,7 @@ interface ImageStrides {
   xsN: number; xsC: number; xsH: number; xsW: number; osN: number; osC: number; osH: number; osW: number;
 }
 
-// The geometry of Conv2D, AvgPool2D and DCNv3 launches is core's kernel attributes, field for field (kernels/cuda/api.h
+// The geometry of Conv2D, AvgPool2D, resampling and DCNv3 launches is core's kernel attributes, field for field (kernels/cuda/api.h
 // names the C structs' fields the same way); extra properties such as outShape are ignored by the addon.
 export interface ConvLaunch extends Omit<Conv2DInfo, 'dataFormat' | 'outShape'>, ImageStrides {
   x: Ptr; w: Ptr; bias: Ptr; out: Ptr;
@@ -55,6 +55,11 @@ export interface ConvLaunch extends Omit<Conv2DInfo, 'dataFormat' | 'outShape'>,
 }
 
 export interface PoolLaunch extends Omit<Pool2DInfo, 'dataFormat' | 'outShape'>, ImageStrides {
+  x: Ptr; out: Ptr;
+}
+
+/** Either resampling op, with core's attributes; alignCorners, scaleH and scaleW matter to resizeBilinear only. */
+export interface ResampleLaunch extends Omit<ResizeBilinearInfo, 'dataFormat' | 'outShape'>, ImageStrides {
   x: Ptr; out: Ptr;
 }
 
@@ -103,5 +108,7 @@ export interface Addon {
   gemm(args: GemmLaunch): void;
   conv2d(args: ConvLaunch): void;
   avgPool2d(args: PoolLaunch): void;
+  resizeBilinear(args: ResampleLaunch): void;
+  adaptiveAvgPool2d(args: ResampleLaunch): void;
   dcnv3(args: DcnLaunch): void;
 }

@@ -13,13 +13,14 @@ import { matMulConfig } from './mat_mul.js';
 import { padConfig } from './pad.js';
 import { pixelShuffleConfig } from './pixel_shuffle.js';
 import { reduceConfig } from './reduce.js';
+import { adaptiveAvgPool2dConfig, resizeBilinearConfig } from './resample.js';
 import { sliceConfig } from './slice.js';
 import { softmaxConfig } from './softmax.js';
 import { transposeConfig } from './transpose.js';
 import { unaryConfig } from './unary.js';
 
 export const cudaKernels: ReadonlyArray<KernelConfig<KernelName>> = [
-  argMaxConfig, avgPool2dConfig, batchNormConfig, binaryConfig, castConfig, concatConfig, conv2dConfig, dcnv3Config,
-  layerNormConfig, linearConfig, matMulConfig, padConfig, pixelShuffleConfig, reduceConfig, sliceConfig,
-  softmaxConfig, transposeConfig, unaryConfig,
+  adaptiveAvgPool2dConfig, argMaxConfig, avgPool2dConfig, batchNormConfig, binaryConfig, castConfig, concatConfig,
+  conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, padConfig, pixelShuffleConfig, reduceConfig,
+  resizeBilinearConfig, sliceConfig, softmaxConfig, transposeConfig, unaryConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;
