@@ -5,6 +5,7 @@ import { CONVERT_USAGE, convert } from './convert.js';
 import { DEMO_USAGE, demo } from './demo.js';
 import { FEATURES_USAGE, features } from './features.js';
 import { INSPECT_USAGE, inspect } from './inspect.js';
+import { SERVE_USAGE, serve } from './serve.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   inspect: { usage: INSPECT_USAGE, run: inspect },
   bench: { usage: BENCH_USAGE, run: bench },
   convert: { usage: CONVERT_USAGE, run: convert },
+  serve: { usage: SERVE_USAGE, run: serve },
 };
 
 const USAGE = `usage: internimage <command> [options]

@@ -1,0 +1,12 @@
+// Node-only entry point ('internimage/serve'): the HTTP server and the distributed batch jobs. Kept out of the
+// package's main entry so that browser bundles never see Fastify, BullMQ or Redis clients.
+export type { BatcherOptions, BatchRunner } from './batcher.js';
+export { BatcherClosedError, DynamicBatcher, QueueFullError } from './batcher.js';
+export type { FeatureArray, FeatureStage, InferenceResult, Ranked } from './inference.js';
+export { inferenceRunner, parseStage, taskKey } from './inference.js';
+export type { ServerMetrics } from './metrics.js';
+export { createMetrics } from './metrics.js';
+export { modelId } from './model_id.js';
+export type { ImageServer, ServerOptions } from './server.js';
+export { createServer } from './server.js';
+export { DEFAULT_MAX_PIXELS, HttpError, decodeUpload } from './upload.js';
