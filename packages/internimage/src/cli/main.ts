@@ -1,3 +1,4 @@
+import { BATCH_USAGE, batch } from './batch.js';
 import { BENCH_USAGE, bench } from './bench.js';
 import { CHECK_FIXTURES_USAGE, checkFixtures } from './check_fixtures.js';
 import { CLASSIFY_USAGE, classify } from './classify.js';
@@ -8,6 +9,7 @@ import { INSPECT_USAGE, inspect } from './inspect.js';
 import { SERVE_USAGE, serve } from './serve.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
+import { WORKER_USAGE, worker } from './worker.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
   demo: { usage: DEMO_USAGE, run: demo },
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   bench: { usage: BENCH_USAGE, run: bench },
   convert: { usage: CONVERT_USAGE, run: convert },
   serve: { usage: SERVE_USAGE, run: serve },
+  worker: { usage: WORKER_USAGE, run: worker },
+  batch: { usage: BATCH_USAGE, run: batch },
 };
 
 const USAGE = `usage: internimage <command> [options]
