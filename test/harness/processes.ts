@@ -17,15 +17,20 @@ export interface Started {
   output: () => string;
 }
 
-/** Spawns `node BIN args…` and resolves once its output matches `ready` (rejects after `timeoutMs`). */
-export function startCli(args: string[], ready: RegExp, timeoutMs = 60_000): Promise<Started> {
+/** Spawns `node BIN args…` and resolves once its output matches `ready` (rejects after `timeoutMs`); null: at once. */
+export function startCli(args: string[], ready: RegExp | null, timeoutMs = 60_000): Promise<Started> {
   return startProcess(process.execPath, [BIN, ...args], ready, timeoutMs);
 }
 
-export function startProcess(command: string, args: string[], ready: RegExp, timeoutMs = 60_000): Promise<Started> {
+export function startProcess(command: string, args: string[], ready: RegExp | null, timeoutMs = 60_000): Promise<Started> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  if (!ready) {
+    child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    return Promise.resolve({ child, match: [] as unknown as RegExpMatchArray, exited, output: () => out });
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
