@@ -1,0 +1,84 @@
+// `internimage serve` under load (autocannon): images/s and p50/p99 latency at 1, 8 and 64 concurrent clients, for
+// the MNIST model and InternImage-T@224 (random weights: the time is the same) on wasm. The server runs as its own
+// process; its /metrics say how long its forward passes took, so the server's overhead is measured against exactly
+// the batched forward passes it ran: overhead = 1 − (HTTP images/s) / (images / time in forward passes).
+// Run: npm run build && npx tsx --conditions=source bench/serve.bench.ts [-- --models mnist,t224 --clients 1,8,64
+//      --duration 20 --t-duration 20]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { MNIST_MODEL, SAMPLE_PHOTO, mnistDigits } from 'internimage';
+import { writeResults } from './harness.js';
+
+const { values: args } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'mnist,t224' },
+    clients: { type: 'string', default: '1,8,64' },
+    duration: { type: 'string', default: '20' },
+    't-duration': { type: 'string', default: '20' },
+    'max-batch': { type: 'string', default: '16' },
+  },
+});
+const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+
+const MODELS: Record<string, { flags: string[]; image: string; duration: number }> = {
+  mnist: { flags: ['--weights', MNIST_MODEL], image: mnistDigits()[0]!, duration: Number(args.duration) },
+  t224: { flags: ['--variant', 't', '--size', '224'], image: SAMPLE_PHOTO, duration: Number(args['t-duration']) },
+};
+
+async function startServer(flags: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...flags, '--port', '0', '--max-batch', args['max-batch']!, '--max-queue', '1024'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+  return { url, stop: async () => { child.kill('SIGTERM'); await new Promise((r) => child.on('exit', r)); } };
+}
+
+async function forwardTotals(url: string): Promise<{ seconds: number; images: number; passes: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)![1]);
+  return { seconds: value('internimage_inference_duration_seconds_sum'), images: value('internimage_batch_size_sum'), passes: value('internimage_batch_size_count') };
+}
+
+const rows: Array<Record<string, unknown>> = [];
+for (const name of args.models!.split(',')) {
+  const model = MODELS[name];
+  if (!model) throw new Error(`--models: unknown model '${name}' (known: ${Object.keys(MODELS).join(', ')})`);
+  const body = readFileSync(model.image);
+  const server = await startServer(model.flags);
+  try {
+    for (const clients of args.clients!.split(',').map(Number)) {
+      const run = (duration: number) => autocannon({
+        url: `${server.url}/v1/classify`, method: 'POST', body, headers: { 'content-type': 'image/png' },
+        connections: clients, duration, timeout: 300,
+      });
+      await run(Math.max(2, Math.round(model.duration / 5)));
+      const before = await forwardTotals(server.url);
+      const r = await run(model.duration);
+      const after = await forwardTotals(server.url);
+      const images = after.images - before.images;
+      const forwardRate = images / (after.seconds - before.seconds);
+      const httpRate = r.requests.total / r.duration;
+      const row = {
+        model: name, clients, images_per_s: +httpRate.toFixed(2), p50_ms: r.latency.p50, p99_ms: r.latency.p99,
+        mean_batch: +(images / (after.passes - before.passes)).toFixed(1), forward_only_images_per_s: +forwardRate.toFixed(2),
+        overhead_pct: +(100 * (1 - httpRate / forwardRate)).toFixed(1), errors: r.errors + r.timeouts + r.non2xx,
+      };
+      rows.push(row);
+      console.log(`${name.padEnd(6)} ${String(clients).padStart(3)} clients: ${row.images_per_s} images/s, p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, ` +
+        `mean batch ${row.mean_batch}; forward passes alone ${row.forward_only_images_per_s} images/s → server overhead ${row.overhead_pct}%` +
+        `${row.errors ? `, ${row.errors} ERRORS` : ''}`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+writeResults('serve', rows);
