@@ -146,7 +146,8 @@ export async function createServer(classifier: Classifier, options: ServerOption
     const { uploads, results } = await infer(request, taskKey({ stage }));
     const arrays = results as FeatureArray[];
     const shape = [arrays.length, ...arrays[0]!.shape];
-    if (reply.request.headers.accept && SAFETENSORS_TYPES.some((t) => request.headers.accept!.includes(t))) {
+    const accept = request.headers.accept ?? '';
+    if (SAFETENSORS_TYPES.some((t) => accept.includes(t))) {
       const data = new Float32Array(arrays.reduce((n, a) => n + a.data.length, 0));
       arrays.forEach((a, i) => data.set(a.data, i * a.data.length));
       const bytes = await writeSafetensors({ features: { dtype: 'float32', shape, data } }, {

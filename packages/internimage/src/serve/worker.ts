@@ -73,7 +73,13 @@ export async function startWorker(classifier: Classifier, options: WorkerOptions
     maxStalledCount: 2,
     autorun: true,
   });
-  worker.on('error', (e) => console.error(`internimage worker: ${e.message}`));
+  let lastError = '';
+  // While Redis is away every reconnection attempt fails the same way: say so once.
+  worker.on('error', (e) => {
+    if (e.message !== lastError) console.error(`internimage worker: ${e.message}`);
+    lastError = e.message;
+  });
+  worker.on('completed', () => { lastError = ''; });
   await worker.waitUntilReady();
   return {
     worker,
