@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Classifier } from 'internimage';
 import { MNIST_MODEL, createClassifier, decodeImage, mnistDigits } from 'internimage';
-import { createServer } from 'internimage/serve';
+import { BatcherClosedError, DynamicBatcher, QueueFullError, createServer } from 'internimage/serve';
 import { startCli } from './harness/processes.js';
 
 const digits = mnistDigits().map((p) => new Uint8Array(readFileSync(p)));
@@ -30,6 +30,30 @@ const postDigit = async (url: string, i: number, query = '') => {
   return { status: res.status, body: await res.json() as { predictions: Array<Array<{ index: number; score: number }>>; error?: string } };
 };
 const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+
+test('the batcher runs items of one key per batch, at most maxBatch, and returns each output to its caller', async (t) => {
+  const runs: Array<[string, number[]]> = [];
+  const batcher = new DynamicBatcher<number, string>(async (key, inputs) => {
+    runs.push([key, inputs]);
+    if (inputs.includes(13)) throw new Error('unlucky');
+    return inputs.map((x) => `${key}${x}`);
+  }, { maxBatch: 3, maxWaitMs: 20, maxQueue: 10 });
+  const a = batcher.submit('a', [1, 2]);
+  const b = batcher.submit('b', [3]);
+  const c = batcher.submit('a', [4, 5]);
+  const bad = batcher.submit('c', [13]);
+  t.is(batcher.depth, 6);
+  t.true(batcher.canAccept(4));
+  t.false(batcher.canAccept(5));
+  await t.throwsAsync(batcher.submit('a', [0, 0, 0, 0, 0, 0]), { instanceOf: QueueFullError });
+  t.deepEqual(await a, ['a1', 'a2']);
+  t.deepEqual(await b, ['b3']);
+  t.deepEqual(await c, ['a4', 'a5']);
+  await t.throwsAsync(bad, { message: 'unlucky' });
+  t.deepEqual(runs, [['a', [1, 2]], ['b', [3]], ['a', [4, 5]], ['c', [13]]]);
+  await batcher.close();
+  await t.throwsAsync(batcher.submit('a', [1]), { instanceOf: BatcherClosedError });
+});
 
 test.serial('concurrent requests share forward passes and each gets its own single-image result', async (t) => {
   const single = await Promise.all(digits.map((d) => decodeImage(d).then((img) => clf.classify(img, { topK: 3 }))));

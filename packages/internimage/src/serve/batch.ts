@@ -43,7 +43,10 @@ function finishedImages(out: string): Set<string> {
   const lines = text.split('\n');
   let good = 0;
   for (const line of lines) {
-    if (!line) continue;
+    if (!line) {
+      good += 1;
+      continue;
+    }
     try {
       done.add((JSON.parse(line) as Line).image);
       good += line.length + 1;
