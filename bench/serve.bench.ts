@@ -65,7 +65,7 @@ for (const name of args.models!.split(',')) {
     for (const clients of args.clients!.split(',').map(Number)) {
       const before = await forwardTotals(server.url);
       const start = performance.now();
-      const r = await run(clients, model.duration ? { duration: model.duration } : { amount: clients * Math.max(1, model.perClient!) });
+      const r = await run(clients, model.duration ? { duration: model.duration } : { amount: Math.max(4, clients * model.perClient!) });
       const seconds = (performance.now() - start) / 1000;
       const after = await forwardTotals(server.url);
       const images = after.images - before.images;

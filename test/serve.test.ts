@@ -182,29 +182,32 @@ test.serial('features come as JSON or safetensors; models, health and metrics ar
 });
 
 test.serial('the CLI server answers, and on SIGTERM finishes queued requests and exits 0', async (t) => {
-  const server = await startCli(['serve', '--weights', MNIST_MODEL, '--port', '0', '--max-wait-ms', '300'], /listening on (\S+)/);
+  // The batch window (60 s) outlasts the test: only the shutdown can have run the queued images.
+  const server = await startCli(['serve', '--weights', MNIST_MODEL, '--port', '0', '--max-wait-ms', '60000'], /listening on (\S+)/);
   const url = server.match[1]!;
   const pending = Array.from({ length: 6 }, (_, i) => postDigit(url, i));
   while (!/internimage_queue_depth 6/.test(await (await fetch(`${url}/metrics`)).text())) await new Promise((r) => setTimeout(r, 10));
+  const signalled = performance.now();
   server.child.kill('SIGTERM');
   const results = await Promise.all(pending);
   t.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200, 200]);
   t.deepEqual(results.map((r) => r.body.predictions[0]![0]!.index), [9, 0, 2, 5, 8, 6]);
   const { code } = await server.exited;
   t.is(code, 0);
+  t.true(performance.now() - signalled < 30_000, 'the queued images ran at once, not when the batch window closed');
   t.regex(server.output(), /SIGTERM: no new requests; finishing 6 queued images\nstopped/);
 });
 
 /** Requests per second and latency of the CLI server under `connections` clients for `seconds`. */
 async function load(serveArgs: string[], connections: number, seconds: number) {
   const server = await startCli(['serve', '--weights', MNIST_MODEL, '--port', '0', '--max-queue', '1024', ...serveArgs], /listening on (\S+)/);
-  const run = (duration: number) => autocannon({
+  const run = (limit: { amount: number } | { duration: number }) => autocannon({
     url: `${server.match[1]}/v1/classify`, method: 'POST', body: Buffer.from(digits[0]!), headers: { 'content-type': 'image/png' },
-    connections, duration,
+    connections, ...limit,
   });
   try {
-    await run(1);
-    return await run(seconds);
+    await run({ amount: 2 * connections }); // warm up; every request completes, so none is left queued
+    return await run({ duration: seconds });
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -221,6 +224,7 @@ test.serial('under 64 connections: no errors, and batching serves several times 
   }
   const ratio = batched.requests.average / single.requests.average;
   t.log(`batched / one per pass: ${ratio.toFixed(2)}×`);
-  // Forward passes alone gain ~10× from batching the MNIST model (1 → 32 images).
-  t.true(ratio >= 3, `batched throughput is ${ratio.toFixed(2)}× the one-pass-per-request throughput`);
+  // Forward passes alone gain ~10× from batching the MNIST model (1 → 32 images), and the server alone measured 5-10×
+  // on 2 busy cores; while other test files run beside this one either run may be slowed more than the other: 2×.
+  t.true(ratio >= 2, `batched throughput is ${ratio.toFixed(2)}× the one-pass-per-request throughput`);
 });

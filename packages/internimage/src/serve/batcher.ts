@@ -41,6 +41,7 @@ export class DynamicBatcher<I, O> {
   private readonly queue: Pending<I, O>[] = [];
   private running = false;
   private closed = false;
+  private hurrying = false;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
 
@@ -73,14 +74,20 @@ export class DynamicBatcher<I, O> {
     return Promise.all(outputs);
   }
 
-  /** Stops taking work; resolves when everything already queued has run. */
-  close(): Promise<void> {
-    this.closed = true;
+  /** From now on runs what is queued without waiting for batches to fill (for a shutdown; new work is still taken). */
+  hurry(): void {
+    this.hurrying = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
       void this.next();
     }
+  }
+
+  /** Stops taking work; resolves when everything already queued has run. */
+  close(): Promise<void> {
+    this.closed = true;
+    this.hurry();
     return this.idle();
   }
 
@@ -91,7 +98,7 @@ export class DynamicBatcher<I, O> {
 
   private schedule(): void {
     if (this.running) return;
-    if (this.sameKeyAtHead() >= this.options.maxBatch || this.closed || this.options.maxWaitMs === 0) {
+    if (this.sameKeyAtHead() >= this.options.maxBatch || this.hurrying || this.options.maxWaitMs === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       void this.next();

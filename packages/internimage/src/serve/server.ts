@@ -182,6 +182,8 @@ export async function createServer(classifier: Classifier, options: ServerOption
     app, metrics, batcher,
     close: async () => {
       closing = true;
+      // Requests already received are still answered; queued images stop waiting for company.
+      batcher.hurry();
       await app.close();
       await batcher.close();
     },
