@@ -72,6 +72,14 @@ async function until(condition: () => boolean, what: string, timeoutMs: number):
   clf.dispose();
 
   const redis = await startRedis();
+  const events = new QueueEvents(queueName(modelId({ weights: MNIST_MODEL })), { connection: { url: redis.url, maxRetriesPerRequest: null } });
+  events.on('error', () => {}); // while Redis restarts
+  let killed = false;
+  let stalled = 0;
+  events.on('stalled', () => {
+    if (killed) stalled++;
+  });
+  await events.waitUntilReady();
   const workers: Started[] = [];
   const started = performance.now();
   try {
@@ -85,15 +93,13 @@ async function until(condition: () => boolean, what: string, timeoutMs: number):
     t.log(`restarted Redis (losing every key) after ${readLines(out).length} results`);
     // Killed after the restart, so only BullMQ's stalled-job check can hand its jobs in progress to the others.
     await until(() => readLines(out).length >= 500, '500 results', 90_000);
-    const events = new QueueEvents(queueName(modelId({ weights: MNIST_MODEL })), { connection: { url: redis.url } });
-    let stalled = 0;
-    events.on('stalled', () => stalled++);
-    await events.waitUntilReady();
+    killed = true;
     workers[0]!.child.kill('SIGKILL');
-    t.log(`SIGKILLed a worker after ${readLines(out).length} results`);
+    const atKill = readLines(out).length;
+    t.log(`SIGKILLed a worker after ${atKill} results`);
+    t.true(atKill < COUNT, 'the worker was killed while jobs remained');
     const { code } = await batch.exited;
     t.is(code, 0, batch.output());
-    await events.close();
     t.true(stalled >= 1, 'the killed worker\'s jobs were taken over as stalled');
     t.log(`${stalled} stalled jobs taken over; ${COUNT + 1} images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -115,6 +121,7 @@ async function until(condition: () => boolean, what: string, timeoutMs: number):
     t.regex(rerun.output(), new RegExp(`${COUNT + 1} already in .*0 written`));
     t.is(readLines(out).length, COUNT + 1);
   } finally {
+    await events.close();
     for (const w of workers) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exited));
     await redis.stop();
