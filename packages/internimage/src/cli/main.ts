@@ -1,3 +1,4 @@
+import { BATCH_USAGE, batch } from './batch.js';
 import { BENCH_USAGE, bench } from './bench.js';
 import { CHECK_FIXTURES_USAGE, checkFixtures } from './check_fixtures.js';
 import { CLASSIFY_USAGE, classify } from './classify.js';
@@ -7,8 +8,10 @@ import { DOWNLOAD_USAGE, download } from './download.js';
 import { FEATURES_USAGE, features } from './features.js';
 import { INSPECT_USAGE, inspect } from './inspect.js';
 import { MODELS_USAGE, models } from './models.js';
+import { SERVE_USAGE, serve } from './serve.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
+import { WORKER_USAGE, worker } from './worker.js';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<number> }> = {
   demo: { usage: DEMO_USAGE, run: demo },
@@ -21,6 +24,9 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   convert: { usage: CONVERT_USAGE, run: convert },
   models: { usage: MODELS_USAGE, run: models },
   download: { usage: DOWNLOAD_USAGE, run: download },
+  serve: { usage: SERVE_USAGE, run: serve },
+  worker: { usage: WORKER_USAGE, run: worker },
+  batch: { usage: BATCH_USAGE, run: batch },
 };
 
 const USAGE = `usage: internimage <command> [options]
