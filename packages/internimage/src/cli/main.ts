@@ -5,6 +5,7 @@ import { CONVERT_USAGE, convert } from './convert.js';
 import { DEMO_USAGE, demo } from './demo.js';
 import { FEATURES_USAGE, features } from './features.js';
 import { INSPECT_USAGE, inspect } from './inspect.js';
+import { SEGMENT_USAGE, segment } from './segment.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   classify: { usage: CLASSIFY_USAGE, run: classify },
   features: { usage: FEATURES_USAGE, run: features },
   visualize: { usage: VISUALIZE_USAGE, run: visualize },
+  segment: { usage: SEGMENT_USAGE, run: segment },
   'check-fixtures': { usage: CHECK_FIXTURES_USAGE, run: checkFixtures },
   inspect: { usage: INSPECT_USAGE, run: inspect },
   bench: { usage: BENCH_USAGE, run: bench },
