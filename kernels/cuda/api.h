@@ -87,6 +87,16 @@ struct PoolArgs {
 };
 cudaError_t avgPool2d(const PoolArgs& p, cudaStream_t s);
 
+/** Source and destination of a resampling to outH×outW (kernel_names.ts states each op's index arithmetic). */
+struct ResampleArgs {
+  const float* x; float* out;
+  int batch, channels, inH, inW, outH, outW, alignCorners;
+  float scaleH, scaleW;  // bilinear only: source pixels per output pixel
+  int64_t xsN, xsC, xsH, xsW, osN, osC, osH, osW;
+};
+cudaError_t resizeBilinear(const ResampleArgs& p, cudaStream_t s);
+cudaError_t adaptiveAvgPool2d(const ResampleArgs& p, cudaStream_t s);
+
 /** DCNv3 core op (internimage-spec.md §2.3), NHWC. `half`: value/offset/mask/out are float16, math in float. */
 struct DcnArgs {
   const void* value; const void* offset; const void* mask; void* out;

@@ -1,7 +1,7 @@
 // A JavaScript stand-in for the CUDA addon that follows the launch contracts of kernels/cuda/api.h with plain loops.
 // It lets the TypeScript side of the CUDA backend (argument and stride construction, buffer bookkeeping) run the
 // shared op cases on machines without a GPU. Float32 only for DCNv3; no timing.
-import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch } from '@internimage/backend-cuda';
+import type { Addon, ConvLaunch, DcnLaunch, GemmLaunch, PoolLaunch, ResampleLaunch } from '@internimage/backend-cuda';
 
 /** Row-major walk of shape; visit gets the flat index and the offsets along each stride set. */
 function walk(shape: number[], sets: number[][], visit: (i: number, offs: number[]) => void): void {
@@ -41,6 +41,7 @@ const BINARY: Array<(a: number, b: number) => number> = [
 const LAUNCHES = [
   'fill32', 'binary', 'unary', 'cast', 'copy', 'reduce', 'argMax', 'softmax', 'layerNorm', 'batchNorm', 'gemm',
   'conv2d', 'avgPool2d', 'dcnv3',
+  'resizeBilinear', 'adaptiveAvgPool2d',
 ] as const;
 const REFUSED_IN_CAPTURE = ['upload', 'download', 'downloadSync', 'synchronize', 'trimPool', 'eventElapsed'] as const;
 
@@ -269,6 +270,30 @@ function createPlainAddon(): EmulatedAddon {
           s += x[b * p.xsN + c * p.xsC + y * p.xsH + xx * p.xsW]!; inside++;
         }
         o[b * p.osN + c * p.osC + oy * p.osH + ox * p.osW] = s / (p.countIncludePad ? p.kH * p.kW : inside);
+      }
+    },
+    resizeBilinear(p: ResampleLaunch) {
+      const x = f32(p.x), o = f32(p.out);
+      const taps = (d: number, inSize: number, scale: number) => {
+        const src = p.alignCorners ? Math.fround(scale * d) : Math.max(Math.fround(Math.fround(scale * (d + 0.5)) - 0.5), 0);
+        const i0 = Math.min(Math.trunc(src), inSize - 1);
+        return [i0, Math.min(i0 + 1, inSize - 1), src - i0] as const;
+      };
+      for (let b = 0; b < p.batch; b++) for (let c = 0; c < p.channels; c++) for (let oy = 0; oy < p.outH; oy++) for (let ox = 0; ox < p.outW; ox++) {
+        const [y0, y1, ly] = taps(oy, p.inH, p.scaleH), [x0, x1, lx] = taps(ox, p.inW, p.scaleW);
+        const at = (y: number, xx: number) => x[b * p.xsN + c * p.xsC + y * p.xsH + xx * p.xsW]!;
+        o[b * p.osN + c * p.osC + oy * p.osH + ox * p.osW] =
+          (1 - ly) * ((1 - lx) * at(y0, x0) + lx * at(y0, x1)) + ly * ((1 - lx) * at(y1, x0) + lx * at(y1, x1));
+      }
+    },
+    adaptiveAvgPool2d(p: ResampleLaunch) {
+      const x = f32(p.x), o = f32(p.out);
+      for (let b = 0; b < p.batch; b++) for (let c = 0; c < p.channels; c++) for (let oy = 0; oy < p.outH; oy++) for (let ox = 0; ox < p.outW; ox++) {
+        const y0 = Math.floor(oy * p.inH / p.outH), y1 = Math.ceil((oy + 1) * p.inH / p.outH);
+        const x0 = Math.floor(ox * p.inW / p.outW), x1 = Math.ceil((ox + 1) * p.inW / p.outW);
+        let s = 0;
+        for (let y = y0; y < y1; y++) for (let xx = x0; xx < x1; xx++) s += x[b * p.xsN + c * p.xsC + y * p.xsH + xx * p.xsW]!;
+        o[b * p.osN + c * p.osC + oy * p.osH + ox * p.osW] = s / ((y1 - y0) * (x1 - x0));
       }
     },
     dcnv3(d: DcnLaunch) {

@@ -215,6 +215,46 @@ cf = torch.tensor([-2.7, -0.5, 0.0, 0.9, 3.99, 1e6], dtype=torch.float64)
 case('cast float32 to int32 truncates', 'cast', [T('x'), 'int32'], {'x': cf}, cf.to(torch.int64))
 case('cast int32 to float32', 'cast', [T('x'), 'float32'], {'x': ti}, ti.double())
 
+# Resampling (appended last so the earlier cases keep their random inputs).
+def resize_case(name, n, c, h, w, size, align, nhwc=False):
+    x = rand(n, c, h, w)
+    ref = F.interpolate(x, size=size, mode='bilinear', align_corners=align)
+    opts = {'alignCorners': align}
+    if nhwc:
+        x, ref, opts['dataFormat'] = x.permute(0, 2, 3, 1).contiguous(), ref.permute(0, 2, 3, 1), 'NHWC'
+    case(name, 'resizeBilinear', [T('x'), list(size), opts], {'x': x}, ref)
+
+resize_case('resizeBilinear up, odd sizes', 2, 3, 5, 7, (9, 11), False)
+resize_case('resizeBilinear up x4 (1/4 logits to full size)', 1, 2, 4, 5, (16, 20), False)
+resize_case('resizeBilinear down, no antialiasing', 1, 2, 9, 10, (4, 3), False)
+resize_case('resizeBilinear up H down W', 1, 3, 3, 8, (7, 5), False)
+resize_case('resizeBilinear alignCorners up', 2, 2, 5, 7, (9, 11), True)
+resize_case('resizeBilinear alignCorners down', 1, 2, 9, 10, (4, 3), True)
+resize_case('resizeBilinear to 1x1', 1, 2, 4, 5, (1, 1), False)
+resize_case('resizeBilinear alignCorners to 1x1', 1, 2, 4, 5, (1, 1), True)
+resize_case('resizeBilinear from 1x1', 1, 3, 1, 1, (3, 2), False)
+resize_case('resizeBilinear same size is identity', 1, 2, 3, 4, (3, 4), False)
+resize_case('resizeBilinear NHWC up', 2, 3, 5, 4, (8, 9), False, nhwc=True)
+resize_case('resizeBilinear NHWC alignCorners down', 1, 4, 7, 6, (3, 4), True, nhwc=True)
+
+def adaptive_case(name, n, c, h, w, out, nhwc=False):
+    x = rand(n, c, h, w)
+    ref = F.adaptive_avg_pool2d(x, out)
+    args = [T('x'), out if isinstance(out, int) else list(out)]
+    if nhwc:
+        x, ref = x.permute(0, 2, 3, 1).contiguous(), ref.permute(0, 2, 3, 1)
+        args.append({'dataFormat': 'NHWC'})
+    case(name, 'adaptiveAvgPool2d', args, {'x': x}, ref)
+
+adaptive_case('adaptiveAvgPool2d 7x7 to 3 (uneven bins)', 2, 3, 7, 7, 3)
+adaptive_case('adaptiveAvgPool2d 5x5 to 6 (overlapping bins)', 1, 2, 5, 5, 6)
+adaptive_case('adaptiveAvgPool2d to 1 (global mean)', 2, 3, 4, 6, 1)
+adaptive_case('adaptiveAvgPool2d 16x16 to PPM sizes 2, 3, 6', 1, 2, 16, 16, (2, 3))
+adaptive_case('adaptiveAvgPool2d 16x16 to 6', 1, 2, 16, 16, 6)
+adaptive_case('adaptiveAvgPool2d rectangular 7x9 to [3, 4]', 1, 3, 7, 9, (3, 4))
+adaptive_case('adaptiveAvgPool2d identity', 1, 2, 3, 4, (3, 4))
+adaptive_case('adaptiveAvgPool2d NHWC 9x7 to [6, 2]', 2, 3, 9, 7, (6, 2), nhwc=True)
+
 with open('test/fixtures/op_cases.json', 'w') as f:
     json.dump({'generator': f'PyTorch {torch.__version__}, float64, test/tools/gen_op_cases.py', 'cases': cases}, f)
 print(f'{len(cases)} cases')

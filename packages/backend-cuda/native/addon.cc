@@ -592,6 +592,34 @@ Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+/** Reads a resampling launch ({x, out, sizes, alignCorners, scaleH, scaleW, strides}) for either resampling op. */
+ii::ResampleArgs resampleArgs(const Napi::Object& o) {
+  ii::ResampleArgs p{};
+  p.x = static_cast<const float*>(pfield(o, "x")); p.out = static_cast<float*>(pfield(o, "out"));
+  const char* ints[] = {"batch", "channels", "inH", "inW", "outH", "outW", "alignCorners"};
+  int* dst[] = {&p.batch, &p.channels, &p.inH, &p.inW, &p.outH, &p.outW, &p.alignCorners};
+  for (int i = 0; i < 7; ++i) *dst[i] = static_cast<int>(field(o, ints[i]));
+  p.scaleH = static_cast<float>(o.Get("scaleH").As<Napi::Number>().DoubleValue());
+  p.scaleW = static_cast<float>(o.Get("scaleW").As<Napi::Number>().DoubleValue());
+  p.xsN = field(o, "xsN"); p.xsC = field(o, "xsC"); p.xsH = field(o, "xsH"); p.xsW = field(o, "xsW");
+  p.osN = field(o, "osN"); p.osC = field(o, "osC"); p.osH = field(o, "osH"); p.osW = field(o, "osW");
+  return p;
+}
+
+Napi::Value ResizeBilinear(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  launched(env, ii::resizeBilinear(resampleArgs(info[0].As<Napi::Object>()), gStream));
+  return env.Undefined();
+}
+
+Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireReady(env);
+  launched(env, ii::adaptiveAvgPool2d(resampleArgs(info[0].As<Napi::Object>()), gStream));
+  return env.Undefined();
+}
+
 Napi::Value Dcnv3(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireReady(env);
@@ -642,6 +670,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   def("gemm", Gemm);
   def("conv2d", Conv2d);
   def("avgPool2d", AvgPool2d);
+  def("resizeBilinear", ResizeBilinear);
+  def("adaptiveAvgPool2d", AdaptiveAvgPool2d);
   def("dcnv3", Dcnv3);
   return exports;
 }

@@ -15,6 +15,7 @@
       '<(kernels)/reduce.cu',
       '<(kernels)/normalization.cu',
       '<(kernels)/pool.cu',
+      '<(kernels)/resample.cu',
       '<(kernels)/gemm.cu',
       '<(kernels)/gemm_tc.cu',
       '<(kernels)/conv2d.cu',

@@ -54,6 +54,14 @@ export interface PoolLaunch {
   xsN: number; xsC: number; xsH: number; xsW: number; osN: number; osC: number; osH: number; osW: number;
 }
 
+/** Either resampling op; alignCorners, scaleH and scaleW matter to resizeBilinear only. */
+export interface ResampleLaunch {
+  x: Ptr; out: Ptr;
+  batch: number; channels: number; inH: number; inW: number; outH: number; outW: number;
+  alignCorners: number; scaleH: number; scaleW: number;
+  xsN: number; xsC: number; xsH: number; xsW: number; osN: number; osC: number; osH: number; osW: number;
+}
+
 export interface DcnLaunch {
   value: Ptr; offset: Ptr; mask: Ptr; out: Ptr;
   batch: number; inH: number; inW: number; outH: number; outW: number; kH: number; kW: number;
@@ -99,5 +107,7 @@ export interface Addon {
   gemm(args: GemmLaunch): void;
   conv2d(args: ConvLaunch): void;
   avgPool2d(args: PoolLaunch): void;
+  resizeBilinear(args: ResampleLaunch): void;
+  adaptiveAvgPool2d(args: ResampleLaunch): void;
   dcnv3(args: DcnLaunch): void;
 }

@@ -1,7 +1,7 @@
 // CudaDevice: the low-level API over the addon (device memory, copies, events and every launch), used by the
 // backend's kernels and directly by tests and benchmarks (e.g. float16 DCNv3, which Backend tensors do not carry).
 // Every method that can fail takes the op's name, and its errors read `cuda <op>: <reason>`.
-import type { Addon, ConvLaunch, DcnLaunch, DeviceInfo, GemmLaunch, MemoryInfo, PoolLaunch, Ptr } from './addon.js';
+import type { Addon, ConvLaunch, DcnLaunch, DeviceInfo, GemmLaunch, MemoryInfo, PoolLaunch, Ptr, ResampleLaunch } from './addon.js';
 import { loadAddon } from './loader.js';
 import type { CudaSettings } from './settings.js';
 import { settingsFromEnv } from './settings.js';
@@ -169,6 +169,14 @@ export class CudaDevice {
 
   avgPool2d(op: string, args: PoolLaunch): void {
     withOp(op, () => this.addon.avgPool2d(args));
+  }
+
+  resizeBilinear(op: string, args: ResampleLaunch): void {
+    withOp(op, () => this.addon.resizeBilinear(args));
+  }
+
+  adaptiveAvgPool2d(op: string, args: ResampleLaunch): void {
+    withOp(op, () => this.addon.adaptiveAvgPool2d(args));
   }
 
   /** DCNv3 on device buffers; `half` selects float16 storage (value, offset, mask and out) with float math. */

@@ -8,6 +8,7 @@ export { CudaDevice, CudaError, getCudaDevice } from './device.js';
 export { CudaGraph } from './graph.js';
 export type { Ptr } from './device.js';
 export type { Addon, ConvLaunch, DcnLaunch, DeviceInfo, GemmLaunch, MemoryInfo, PoolLaunch, ProbeResult } from './addon.js';
+export type { ResampleLaunch } from './addon.js';
 export { ADDON_PATH, CudaUnavailableError, cudaUnavailableReason } from './loader.js';
 export { DCN_VARIANTS, GEMM_MODE_CODE, settingsFromEnv } from './settings.js';
 export type { CudaSettings, DcnVariant, GemmMode, ConvVariant } from './settings.js';

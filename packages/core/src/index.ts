@@ -19,6 +19,7 @@ export * from './ops/matmul.js';
 export * from './ops/conv_pool.js';
 export * from './ops/shape_ops.js';
 export * from './ops/dcnv3.js';
+export * from './ops/resample.js';
 export { fromNdarray, toNdarray } from './ndarray.js';
 export { MAX_HEADER_BYTES, SafetensorsFile, readSafetensors, safetensorsHeader, writeSafetensors } from './io/safetensors.js';
 export type { RawTensor, SafetensorsEntry, SafetensorsInput, StoredAs, StoredTensor } from './io/safetensors.js';

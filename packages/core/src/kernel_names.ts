@@ -64,6 +64,30 @@ export interface Pool2DInfo extends Window2DInfo {
   countIncludePad: boolean;
 }
 
+/** Source and destination sizes of a 2-D resampling (resize, adaptive pooling) over an NCHW or NHWC image. */
+export interface Resample2DInfo {
+  dataFormat: DataFormat;
+  batch: number;
+  channels: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  outShape: number[];
+}
+
+/**
+ * Bilinear resize as PyTorch's F.interpolate(mode='bilinear', antialias=False). For output index d along an axis the
+ * source coordinate is `d·scale` with alignCorners, else `max((d + 0.5)·scale − 0.5, 0)`; it reads the pixels
+ * `i0 = floor(src)` and `min(i0 + 1, in − 1)` with weights `1 − λ` and `λ = src − i0`.
+ */
+export interface ResizeBilinearInfo extends Resample2DInfo {
+  alignCorners: boolean;
+  /** Source pixels per destination pixel, float32 as PyTorch computes it: in/out, or (in−1)/(out−1) (0 when out = 1) with alignCorners. */
+  scaleH: number;
+  scaleW: number;
+}
+
 /** DCNv3 core operator (internimage-spec.md §2.3). value `[N,H,W,G·D]`, offset `[N,Ho,Wo,G·P·2]`, mask `[N,Ho,Wo,G·P]`. */
 export interface DCNv3Info {
   batch: number;
@@ -108,6 +132,9 @@ export interface KernelSpec {
   Linear: { inputs: { x: T; weight: T; bias?: T }; attrs: { activation: LinearActivation } };
   Conv2D: { inputs: { x: T; weight: T; bias?: T }; attrs: Conv2DInfo };
   AvgPool2D: { inputs: { x: T }; attrs: Pool2DInfo };
+  /** Bin i of an axis averages the input range [floor(i·in/out), ceil((i+1)·in/out)) (PyTorch's AdaptiveAvgPool2d). */
+  AdaptiveAvgPool2D: { inputs: { x: T }; attrs: Resample2DInfo };
+  ResizeBilinear: { inputs: { x: T }; attrs: ResizeBilinearInfo };
   /** NCHW: out[n, c, y·r+i, x·r+j] = in[n, c·r²+i·r+j, y, x]. */
   PixelShuffle: { inputs: { x: T }; attrs: { upscale: number } };
   Transpose: { inputs: { x: T }; attrs: { perm: number[] } };

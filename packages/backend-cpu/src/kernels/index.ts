@@ -1,4 +1,5 @@
 import type { KernelConfig, KernelName } from '@internimage/core';
+import { adaptiveAvgPool2dConfig } from './adaptive_avg_pool2d.js';
 import { argMaxConfig } from './arg_max.js';
 import { avgPool2dConfig } from './avg_pool2d.js';
 import { batchNormConfig } from './batch_norm.js';
@@ -13,6 +14,7 @@ import { matMulConfig } from './mat_mul.js';
 import { padConfig } from './pad.js';
 import { pixelShuffleConfig } from './pixel_shuffle.js';
 import { reduceConfig } from './reduce.js';
+import { resizeBilinearConfig } from './resize_bilinear.js';
 import { sliceConfig } from './slice.js';
 import { softmaxConfig } from './softmax.js';
 import { transposeConfig } from './transpose.js';
@@ -22,4 +24,5 @@ export const cpuKernels: ReadonlyArray<KernelConfig<KernelName>> = [
   argMaxConfig, avgPool2dConfig, batchNormConfig, binaryConfig, castConfig, concatConfig, conv2dConfig, dcnv3Config,
   layerNormConfig, linearConfig, matMulConfig, padConfig, pixelShuffleConfig, reduceConfig, sliceConfig,
   softmaxConfig, transposeConfig, unaryConfig,
+  adaptiveAvgPool2dConfig, resizeBilinearConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;

@@ -13,6 +13,7 @@ import { matMulConfig } from './mat_mul.js';
 import { padConfig } from './pad.js';
 import { pixelShuffleConfig } from './pixel_shuffle.js';
 import { reduceConfig } from './reduce.js';
+import { adaptiveAvgPool2dConfig, resizeBilinearConfig } from './resample.js';
 import { sliceConfig } from './slice.js';
 import { softmaxConfig } from './softmax.js';
 import { transposeConfig } from './transpose.js';
@@ -22,4 +23,5 @@ export const cudaKernels: ReadonlyArray<KernelConfig<KernelName>> = [
   argMaxConfig, avgPool2dConfig, batchNormConfig, binaryConfig, castConfig, concatConfig, conv2dConfig, dcnv3Config,
   layerNormConfig, linearConfig, matMulConfig, padConfig, pixelShuffleConfig, reduceConfig, sliceConfig,
   softmaxConfig, transposeConfig, unaryConfig,
+  adaptiveAvgPool2dConfig, resizeBilinearConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;

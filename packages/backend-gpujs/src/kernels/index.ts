@@ -1,4 +1,5 @@
 import type { KernelName } from '@internimage/core';
+import { adaptiveAvgPool2dKernel } from './adaptive_avg_pool2d.js';
 import { argMaxKernel } from './arg_max.js';
 import { avgPool2dKernel } from './avg_pool2d.js';
 import { batchNormKernel } from './batch_norm.js';
@@ -14,6 +15,7 @@ import { matMulKernel } from './mat_mul.js';
 import { padKernel } from './pad.js';
 import { pixelShuffleKernel } from './pixel_shuffle.js';
 import { reduceKernel } from './reduce.js';
+import { resizeBilinearKernel } from './resize_bilinear.js';
 import { sliceKernel } from './slice.js';
 import { softmaxKernel } from './softmax.js';
 import { transposeKernel } from './transpose.js';
@@ -24,4 +26,5 @@ export const gpujsKernels: ReadonlyArray<GpujsKernelSpec<KernelName>> = [
   argMaxKernel, avgPool2dKernel, batchNormKernel, binaryKernel, castKernel, concatKernel, conv2dKernel, dcnv3Kernel,
   layerNormKernel, linearKernel, matMulKernel, padKernel, pixelShuffleKernel, reduceKernel, sliceKernel, softmaxKernel,
   transposeKernel, unaryKernel,
+  adaptiveAvgPool2dKernel, resizeBilinearKernel,
 ] as unknown as ReadonlyArray<GpujsKernelSpec<KernelName>>;
