@@ -20,7 +20,7 @@ export type TestMode =
 
 export function checkTestMode(op: string, test: TestMode): TestMode {
   if (test?.mode === 'whole') return { mode: 'whole' };
-  if (test?.mode !== 'slide') throw new ArgumentError(op, 'mode', "'whole' or 'slide'", JSON.stringify(test?.mode));
+  if (test?.mode !== 'slide') throw new ArgumentError(op, 'mode', "'whole' or 'slide'", JSON.stringify((test as { mode?: unknown } | undefined)?.mode));
   for (const name of ['cropSize', 'stride'] as const) {
     const v = test[name];
     if (!Array.isArray(v) || v.length !== 2 || !v.every((s) => Number.isInteger(s) && s >= 1)) {
