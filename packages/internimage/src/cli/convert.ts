@@ -9,6 +9,8 @@ import { imageSizeFromName, shapesOf } from '../load.js';
 import { parameterSpecs } from '../params.js';
 import { checkWeights } from '../weights.js';
 import { byteProgress } from './progress.js';
+import { isSegmentorLayout } from '../segmentation/infer_config.js';
+import { convertSegmentor } from './segmentor_files.js';
 import { UsageError } from './usage_error.js';
 
 export const CONVERT_USAGE = `internimage convert <in.pth|in.safetensors> <out.safetensors> [--variant <t|s|b|l|xl|h|g>] [--ema]
@@ -27,6 +29,10 @@ export async function convert(argv: string[]): Promise<number> {
   const [input, output] = positionals as [string, string];
   const file = await openWeightsFile(input, { ema: values.ema });
   try {
+    if (isSegmentorLayout(file.names())) {
+      convertSegmentor(input, output, file, values.variant);
+      return 0;
+    }
     const inferred = inferConfig(shapesOf(file));
     const size = imageSizeFromName(input);
     const config: InternImageConfig = values.variant

@@ -3,6 +3,8 @@ import { openWeightsFile } from '../checkpoint.js';
 import { countParameters } from '../params.js';
 import { inferConfig } from '../infer_config.js';
 import { shapesOf } from '../load.js';
+import { isSegmentorLayout } from '../segmentation/infer_config.js';
+import { inspectSegmentor } from './segmentor_files.js';
 import { UsageError } from './usage_error.js';
 
 export const INSPECT_USAGE = `internimage inspect <file> [--ema] [--json]
@@ -22,6 +24,7 @@ export async function inspect(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`expected one weights file, got ${positionals.length}`);
   const file = await openWeightsFile(positionals[0]!, { ema: values.ema });
   try {
+    if (isSegmentorLayout(file.names())) return inspectSegmentor(positionals[0]!, file, values.json!);
     const tensors = file.names().map((name) => ({ name, shape: [...file.shapeOf(name)], dtype: file.storageDTypeOf(name) }));
     const parameters = tensors.filter((t) => !BUFFER.test(t.name)).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
     let inferred: ReturnType<typeof inferConfig> | null = null;
