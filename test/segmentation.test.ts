@@ -16,6 +16,7 @@ import {
 } from 'internimage';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
+import { ConvTaps, convSame } from '../packages/internimage/src/segmentation/conv_module.js';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { backendSuite } from './harness/suite.js';
 
@@ -36,6 +37,24 @@ await backendSuite('segmentation golden fixtures', cases.map((c) => ({
   },
 })));
 
+await backendSuite('segmentation head convolution', [3, 1].map((k) => ({
+  name: `${k}×${k} as GEMM + one-hot depthwise shifts, whole and in row bands, equals conv2d`,
+  run: async (t) => {
+    const rand = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+    const x = ii.tensor(rand(13 * 7 * 8), [1, 13, 7, 8]);
+    const w = ii.tensor(rand(6 * 8 * k * k).reverse(), [6, 8, k, k]);
+    const taps = new ConvTaps();
+    const expected = ii.conv2d(x, w, { padding: (k - 1) / 2, dataFormat: 'NHWC' });
+    const whole = convSame(x, w, taps);
+    const banded = convSame(x, w, taps, 2 * 7 * k * k * 6 * 4);
+    const want = await expected.data();
+    t.true(ii.relativeL2Error(await whole.data(), want) < 1e-6);
+    t.true(ii.relativeL2Error(await banded.data(), want) < 1e-6);
+    ii.dispose(x, w, expected, whole, banded);
+    taps.dispose();
+  },
+})));
+
 const PUBLISHED_MILLIONS: Record<string, string> = { t: '59.08', s: '79.87', b: '128.39', l: '255.60', xl: '367.73', h: '1120.34' };
 const KEYS: Record<string, number> = { t: 767, s: 825, b: 825, l: 913, xl: 957, h: 1417 };
 for (const [v, millions] of Object.entries(PUBLISHED_MILLIONS)) {
@@ -45,7 +64,7 @@ for (const [v, millions] of Object.entries(PUBLISHED_MILLIONS)) {
     const specs = segmentorSpecs(config);
     t.is(specs.length, KEYS[v]);
     const inferred = inferSegmentorConfig(new Map(specs.map((s) => [s.name, s.shape])));
-    t.is(inferred.variant, v);
+    t.is(inferred.variant, v as typeof inferred.variant);
     t.deepEqual(inferred.config, config);
     t.deepEqual(inferred.notes, []);
   });
