@@ -4,17 +4,19 @@ import { parseArgs } from 'node:util';
 import { MNIST_LABELS, MNIST_MODEL, SAMPLE_PHOTO, mnistDigits } from '../assets.js';
 import { createClassifier } from '../classifier.js';
 import { classifierOptions, describeModel } from './model_options.js';
+import { segmentationDemo } from './segment_demo.js';
 
 export const DEMO_USAGE = `internimage demo [--weights <internimage_t_1k_224.pth>] [--backend <name>]
 
 The main job, on bundled files: classifies MNIST digits with the bundled trained InternImage, then a photo with
 InternImage-T (random weights, labelled as such, unless --weights gives the published checkpoint).
   --weights <file>   InternImage-T weights for the photo (the published internimage_t_1k_224.pth)
+  --seg-weights <f>  also segment the photo with UperNet InternImage (upernet_internimage_t_512_160k_ade20k.pth)
   --backend <name>   backend to run on (default wasm; cpu is the reference)`;
 
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, options: { weights: { type: 'string' }, backend: { type: 'string', default: DEFAULT_BACKEND } },
+    args: argv, options: { weights: { type: 'string' }, 'seg-weights': { type: 'string' }, backend: { type: 'string', default: DEFAULT_BACKEND } },
   });
   const digits = mnistDigits();
   const mnist = await createClassifier({ weights: MNIST_MODEL, labels: MNIST_LABELS, backend: values.backend });
@@ -43,5 +45,6 @@ export async function demo(argv: string[]): Promise<number> {
   } finally {
     photo.dispose();
   }
+  await segmentationDemo(values['seg-weights'], values.backend!);
   return 0;
 }
