@@ -200,3 +200,9 @@ test('segment CLI: usage errors say what is wrong', async (t) => {
   const missing = await promisify(execFile)(process.execPath, [BIN, 'segment', 'x.png', '--weights', 'upernet_internimage_t_512_160k_ade20k.pth']).catch((e) => e as { stderr: string });
   t.regex((missing as { stderr: string }).stderr, /weights file not found.*huggingface\.co\/OpenGVLab\/InternImage\/resolve\/main\/upernet_internimage_t_512_160k_ade20k\.pth/);
 });
+
+test('npm start with --seg-weights segments the sample photo; without, it prints the command', async (t) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'demo', '--seg-weights', TINY_T_PTH], { maxBuffer: 1 << 24 });
+  t.regex(stdout, /3\. Semantic segmentation with .*segmentation_tiny_t\.pth on wasm/);
+  t.true(stdout.split('3. Semantic')[1]!.split('\n').filter((l) => /^\s+\d+\.\d%\s+\d+\s+\S/.test(l)).length >= 2);
+});
