@@ -5,7 +5,7 @@
 // Run: node --import=tsx --conditions=source bench/gemm_micro.ts [--reps 15] [--ms 15] [--variants cur,6x8,...]
 import v8 from 'node:v8';
 import { parseArgs } from 'node:util';
-import { gemmChunkRows, gemmModule, gemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
+import { gemmChunkRows, gemmModule, gemmTile, packedOffset } from '../packages/backend-wasm/src/gemm_kernel.js';
 import type { GemmTile } from '../packages/backend-wasm/src/gemm_kernel.js';
 
 const { values: args } = parseArgs({
@@ -28,28 +28,31 @@ const WA = (globalThis as unknown as { WebAssembly: {
 type Fn = (pa: number, pb: number, pc: number, m: number, n: number, k: number, pbias: number, chunk: number, act: number) => void;
 interface Variant {
   name: string;
+  tile: GemmTile;
   rows: number;
   width: number;
   exports: Record<string, Fn>;
   memory: WasmMemory;
 }
 
-function variant(name: string, bytes: Uint8Array<ArrayBuffer>, rows: number, width: number): Variant {
+function variant(name: string, bytes: Uint8Array<ArrayBuffer>, tile: GemmTile): Variant {
   const memory = new WA.Memory({ initial: 256, maximum: 65536, shared: true });
   const instance = new WA.Instance(new WA.Module(bytes), { env: { memory } });
-  return { name, rows, width, exports: instance.exports as Record<string, Fn>, memory };
+  return { name, tile, rows: tile.rows, width: 4 * tile.vectors, exports: instance.exports as Record<string, Fn>, memory };
 }
 
-const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}`, gemmModule(fma, t), t.rows, 4 * t.vectors);
+const newVariant = (t: GemmTile) => variant(`${t.rows}x${4 * t.vectors}/${t.depth}`, gemmModule(fma, t), t);
 const ALL: Record<string, () => Variant> = {
   cur: () => ({ ...newVariant(gemmTile(fma)), name: 'cur' }),
 };
-for (const spec of ['6x8', '5x8', '4x8', '3x8', '3x12', '2x16', '1x24']) {
-  const [, r, w] = /(\d+)x(\d+)/.exec(spec)!;
-  ALL[spec] = () => newVariant({ rows: Number(r), vectors: Number(w) / 4 });
-}
+// rows x width (/ depth of a K block: the backend's when omitted), e.g. 4x8 or 2x16/256.
+const variantOf = (spec: string) => {
+  const [, r, w, d] = /^(\d+)x(\d+)(?:\/(\d+))?$/.exec(spec) ?? [];
+  if (!r) throw new Error(`--variants: expected cur or ROWSxWIDTH[/DEPTH], got ${spec}`);
+  return newVariant({ rows: Number(r), vectors: Number(w) / 4, depth: d ? Number(d) : gemmTile(fma).depth });
+};
 const names = args.variants ? args.variants.split(',') : ['cur', '3x12', '4x8'];
-const variants = names.map((n) => ALL[n]!());
+const variants = names.map((n) => (ALL[n] ?? (() => variantOf(n)))());
 
 // rows × (in, out): the MLPs and the DCNv3 projections of the four stages.
 const STAGES: Array<[number, number]> = [[3136, 64], [784, 128], [196, 256], [49, 512]];
@@ -70,11 +73,11 @@ function prepare(v: Variant, a: Float32Array, b: Float32Array, bias: Float32Arra
   const heap = new Float32Array(v.memory.buffer);
   heap.fill(0, 0, need / 4);
   heap.set(a, 0);
-  for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) heap[pb / 4 + Math.floor(j / v.width) * k * v.width + q * v.width + (j % v.width)] = b[q * n + j]!;
+  for (let j = 0; j < n; j++) for (let q = 0; q < k; q++) heap[pb / 4 + packedOffset(v.tile, q, j, k, np)] = b[q * n + j]!;
   heap.set(bias, pbias / 4);
   const mMain = m - (m % v.rows);
   const tail = m % v.rows ? v.exports[`gemm_tail${m % v.rows}`]! : undefined;
-  const chunk = gemmChunkRows(v.rows, k, np);
+  const chunk = gemmChunkRows(v.tile, k, np);
   const run = () => {
     v.exports.gemm!(pa, pb, pc, mMain, np, k, pbias, chunk, 0);
     tail?.(pa + mMain * k * 4, pb, pc + mMain * np * 4, m - mMain, np, k, pbias, m - mMain, 0);

@@ -104,8 +104,8 @@ for (const variant of DCN_VARIANTS) for (const half of [false, true]) {
 }
 
 // The tensor-core GEMM (INTERNIMAGE_CUDA_GEMM=tf32|3xtf32) against the cpu backend: edges of the 128×128 / 128×64
-// tiles and of the 32-wide k steps, bias and GELU, NHWC convolutions through im2col (3 channels: K padded to 28;
-// dilation; 1×1), a batched product with broadcasting, and operands the tensor-core path does not take (K % 4 != 0,
+// tiles and of the 32-wide k steps, bias and GELU, NHWC and NCHW convolutions through im2col (3 channels: K padded
+// to 28; dilation; 1×1), a batched product with broadcasting, and operands the tensor-core path does not take (K % 4 != 0,
 // B not k-contiguous), which run the exact SIMT kernel instead.
 for (const [mode, tolerance] of [['tf32', 5e-3], ['3xtf32', 2e-6]] as const) {
   gpuTest(`${mode} matmuls match the cpu backend within ${tolerance}`, async (t) => {
@@ -152,6 +152,10 @@ for (const [mode, tolerance] of [['tf32', 5e-3], ['3xtf32', 2e-6]] as const) {
       const x = random(xShape, 3), w = random(wShape, 5), b = random([wShape[0]!], 11);
       await compare(`conv2d NHWC x ${xShape} w ${wShape}`, () => ii.tidy(() => ii.conv2d(ii.tensor(x.data, x.shape),
         ii.tensor(w.data, w.shape), { ...options, bias: ii.tensor(b.data, b.shape), dataFormat: 'NHWC' })));
+      // The same convolution on an NCHW input and output (gathered to NHWC for the im2col).
+      const nchw = [xShape[0]!, xShape[3]!, xShape[1]!, xShape[2]!];
+      await compare(`conv2d NCHW x ${nchw} w ${wShape}`, () => ii.tidy(() => ii.conv2d(
+        ii.transpose(ii.tensor(x.data, x.shape), [0, 3, 1, 2]), ii.tensor(w.data, w.shape), { ...options, bias: ii.tensor(b.data, b.shape) })));
     }
     for (const transposeB of [true, false]) {
       const a = random([3, 1, 70, 36], 7), bm = random(transposeB ? [1, 2, 90, 36] : [1, 2, 36, 90], 9);

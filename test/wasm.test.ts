@@ -36,7 +36,8 @@ function normalCdf(x: number): number {
   return 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * sum);
 }
 
-const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64], [301, 40, 1100]];
+// K past the kernel's block depth (512): 1100 (three blocks, the last short), 1024 (two whole), 513 (one row over).
+const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64], [301, 40, 1100], [7, 20, 1024], [3, 17, 513]];
 let seed = 7;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;
 
@@ -158,6 +159,36 @@ test.serial('NHWC convolutions (WASM im2col, depthwise kernel) match the referen
       };
       const expected = await run('cpu');
       t.true(relativeL2Error(await run('wasm'), expected) < 1e-6, `${threads} threads: ${JSON.stringify(c)}`);
+    }
+  }
+  await setThreads(1);
+});
+
+test.serial('NCHW convolutions as chunked GEMMs match the reference: patch rows in several chunks across images, 1×1 in place, 1 and 2 threads', async (t) => {
+  // 512·3·3 = 4608 patch columns make chunks of 896 pixels (16 MiB of patch rows): 2 images of 20×25 take two
+  // chunks, the second starting inside the second image; 20 out channels pad the GEMM's columns; K = 4608 spans
+  // 18 blocks of the GEMM's depth.
+  const cases: Array<{ n: number; h: number; w: number; c: number; o: number; k: number; opts: Record<string, unknown> }> = [
+    { n: 2, h: 20, w: 25, c: 512, o: 20, k: 3, opts: { padding: 1 } },
+    { n: 2, h: 9, w: 7, c: 64, o: 40, k: 1, opts: {} },
+    { n: 1, h: 9, w: 8, c: 6, o: 5, k: 1, opts: { stride: 2 } },
+  ];
+  for (const threads of [1, 2]) {
+    await setThreads(threads);
+    for (const c of cases) {
+      const x = Float32Array.from({ length: c.n * c.c * c.h * c.w }, rand);
+      const w = Float32Array.from({ length: c.o * c.c * c.k * c.k }, rand);
+      const b = Float32Array.from({ length: c.o }, rand);
+      const run = async (backend: string) => {
+        await ii.setBackend(backend);
+        const out = ii.conv2d(ii.tensor(x, [c.n, c.c, c.h, c.w]), ii.tensor(w, [c.o, c.c, c.k, c.k]), { ...c.opts, bias: ii.tensor(b, [c.o]) });
+        const data = await out.data();
+        out.dispose();
+        return data as Float32Array;
+      };
+      const expected = await run('cpu');
+      // Float32 sums of c·k² terms against the reference's float64 ones: about 1e-6 relative at K = 4608.
+      t.true(relativeL2Error(await run('wasm'), expected) < 5e-6, `${threads} threads: ${JSON.stringify(c)}`);
     }
   }
   await setThreads(1);

@@ -1,8 +1,9 @@
 // 2-D convolution with an OIHW weight, any layout (strides per axis). Paths:
 //  - depthwise NHWC (groups == inC == outC): depthwise.cu;
 //  - groups == 1: implicit GEMM on the SIMT tile (M = N·Ho·Wo, N = outC, K = kH·kW·inC with ci fastest); with a
-//    tensor-core matmul mode (gemmMode tf32/3xtf32) and NHWC input: explicit im2col into a stream-ordered scratch
-//    buffer (K padded to a multiple of 4 with zeros) and the tensor-core GEMM of gemm_tc.cu;
+//    tensor-core matmul mode (gemmMode tf32/3xtf32): explicit im2col of the NHWC input (NCHW is gathered to NHWC
+//    first) into stream-ordered scratch buffers (K padded to a multiple of 4 with zeros, a bounded group of images
+//    at a time) and the tensor-core GEMM of gemm_tc.cu;
 //  - anything else, or variant 1: the direct kernel, one thread per output.
 #include "gemm_tile.cuh"
 
@@ -126,38 +127,74 @@ __global__ void convWeightRowsKernel(ConvArgs c, float* __restrict__ wt, int K, 
   }
 }
 
-/** groups == 1, NHWC input, tensor-core matmul mode: im2col + weight rows into scratch, then gemm(). */
-static cudaError_t convIm2colGemm(const ConvArgs& c, int64_t M, cudaStream_t s) {
+/** Bytes of im2col rows per GEMM call (at least one image's): bounds the scratch at large images and batches. */
+constexpr int64_t kColsBudget = 1LL << 30;
+
+/**
+ * groups == 1, tensor-core matmul mode: im2col + weight rows into scratch, then gemm(), a group of whole images at a
+ * time. An input that is not NHWC (NCHW) is gathered into an NHWC scratch copy first: one pass over the input, small
+ * beside the im2col rows (kH·kW times larger) and the GEMM.
+ */
+static cudaError_t convIm2colGemm(const ConvArgs& args, int64_t M, cudaStream_t s) {
+  ConvArgs c = args;
   const int K = c.inC * c.kH * c.kW, Kp = (K + 3) / 4 * 4;
+  const int64_t pixels = (int64_t)c.outH * c.outW;
+  const int64_t perChunk = kColsBudget / (pixels * Kp * (int64_t)sizeof(float));
+  const int imagesPerChunk = (int)(perChunk < 1 ? 1 : perChunk < c.batch ? perChunk : c.batch);
+  float* xt = nullptr;
   float* cols = nullptr;
   float* wt = nullptr;
-  cudaError_t e = cudaMallocAsync(reinterpret_cast<void**>(&cols), (size_t)M * Kp * sizeof(float), s);
-  if (e != cudaSuccess) return e;
-  e = cudaMallocAsync(reinterpret_cast<void**>(&wt), (size_t)c.outC * Kp * sizeof(float), s);
+  cudaError_t e = cudaSuccess;
+  if (c.xsC != 1) {
+    const int64_t inner = (int64_t)c.inH * c.inW * c.inC;
+    e = cudaMallocAsync(reinterpret_cast<void**>(&xt), (size_t)(c.batch * inner) * sizeof(float), s);
+    if (e != cudaSuccess) return e;
+    Walk w{};
+    w.rank = 4;
+    const int64_t shape[4] = {c.batch, c.inH, c.inW, c.inC};
+    const int64_t from[4] = {c.xsN, c.xsH, c.xsW, c.xsC};
+    const int64_t to[4] = {inner, (int64_t)c.inW * c.inC, c.inC, 1};
+    for (int d = 0; d < 4; ++d) { w.shape[d] = shape[d]; w.a[d] = from[d]; w.b[d] = to[d]; }
+    e = stridedCopy(c.x, xt, 0, 0, w, s);
+    c.x = xt; c.xsN = inner; c.xsH = to[1]; c.xsW = to[2]; c.xsC = 1;
+  }
+  if (e == cudaSuccess) e = cudaMallocAsync(reinterpret_cast<void**>(&cols), (size_t)(imagesPerChunk * pixels) * Kp * sizeof(float), s);
+  if (e == cudaSuccess) e = cudaMallocAsync(reinterpret_cast<void**>(&wt), (size_t)c.outC * Kp * sizeof(float), s);
   if (e == cudaSuccess) {
-    const bool quad = c.inC % 4 == 0 && c.xsW % 4 == 0 && c.xsH % 4 == 0 && c.xsN % 4 == 0 &&
-                      reinterpret_cast<uintptr_t>(c.x) % 16 == 0;
-    if (quad) im2colNhwcKernel<true><<<gridFor(M * (Kp / 4)), kThreads, 0, s>>>(c, cols, M, Kp);
-    else im2colNhwcKernel<false><<<gridFor(M * Kp), kThreads, 0, s>>>(c, cols, M, Kp);
     convWeightRowsKernel<<<gridFor((int64_t)c.outC * Kp), kThreads, 0, s>>>(c, wt, K, Kp);
+    e = cudaGetLastError();
+  }
+  // Output row m = (image, pixel): pixel p of an image at p·osW (osH == Wo·osW, checked by the caller).
+  const bool packed = c.osN == pixels * c.osW;
+  for (int b0 = 0; e == cudaSuccess && b0 < c.batch; b0 += imagesPerChunk) {
+    const int images = c.batch - b0 < imagesPerChunk ? c.batch - b0 : imagesPerChunk;
+    const int64_t rows = images * pixels;
+    ConvArgs part = c;
+    part.x = c.x + b0 * c.xsN;
+    part.batch = images;
+    const bool quad = c.inC % 4 == 0 && c.xsW % 4 == 0 && c.xsH % 4 == 0 && c.xsN % 4 == 0 &&
+                      reinterpret_cast<uintptr_t>(part.x) % 16 == 0;
+    if (quad) im2colNhwcKernel<true><<<gridFor(rows * (Kp / 4)), kThreads, 0, s>>>(part, cols, rows, Kp);
+    else im2colNhwcKernel<false><<<gridFor(rows * Kp), kThreads, 0, s>>>(part, cols, rows, Kp);
     GemmArgs g{};
-    g.M = M; g.N = c.outC; g.K = Kp;
+    g.M = rows; g.N = c.outC; g.K = Kp;
     g.A = cols; g.sAm = Kp; g.sAk = 1;
     g.B = wt; g.sBk = 1; g.sBn = Kp;
-    // Output row m = (image, pixel): pixel p of an image at p·osW (osH == Wo·osW, checked by the caller).
-    const bool packed = c.osN == (int64_t)c.outH * c.outW * c.osW;
-    g.C = c.out; g.cRows = packed ? M : (int64_t)c.outH * c.outW; g.sCb = packed ? 0 : c.osN;
+    g.C = c.out + b0 * c.osN; g.cRows = packed ? rows : pixels; g.sCb = packed ? 0 : c.osN;
     g.sCm = c.osW; g.sCn = c.osC;
     g.bias = c.bias; g.epilogue = kEpiNone;
     g.batchWalk.rank = 0; g.batches = 1; g.sCbatch = 0;
     g.mode = c.gemmMode;
     e = cudaGetLastError();
     if (e == cudaSuccess) e = gemm(g, s);
-    const cudaError_t f = cudaFreeAsync(wt, s);
+  }
+  // Frees are stream-ordered after the launches above; the first error is the one reported.
+  for (float* p : {wt, cols, xt}) {
+    if (!p) continue;
+    const cudaError_t f = cudaFreeAsync(p, s);
     if (e == cudaSuccess) e = f;
   }
-  const cudaError_t f = cudaFreeAsync(cols, s);
-  return e != cudaSuccess ? e : f;
+  return e;
 }
 
 cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
@@ -167,7 +204,7 @@ cudaError_t conv2d(const ConvArgs& c, cudaStream_t s) {
   if (c.variant == 0 && nhwc && c.groups == c.inC && c.groups == c.outC) return depthwiseNhwc(c, s);
   // The pixel-as-row store needs osH == Wo·osW, true of both contiguous layouts.
   if (c.variant == 0 && c.groups == 1 && c.osH == (int64_t)c.outW * c.osW) {
-    if (c.gemmMode != kGemmSimt && c.xsC == 1) return convIm2colGemm(c, M, s);
+    if (c.gemmMode != kGemmSimt) return convIm2colGemm(c, M, s);
     const int64_t K = (int64_t)c.inC * c.kH * c.kW;
     const int64_t N = c.outC;
     const int tile = chooseTile(M, N, 1);

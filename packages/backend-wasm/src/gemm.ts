@@ -4,7 +4,7 @@
 import type { LinearActivation } from '@internimage/core';
 import { elementwise } from './elementwise.js';
 import { ERF_BLOCK_BYTES } from './erf_kernel.js';
-import { gemmChunkRows, gemmModule, gemmTile } from './gemm_kernel.js';
+import { gemmChunkRows, gemmModule, gemmTile, packedOffset } from './gemm_kernel.js';
 import { heap, ownedFloats, withScratch } from './heap.js';
 import type { WasmKernel } from './wasm_runtime.js';
 import { runParts, splitWork } from './threads.js';
@@ -18,7 +18,8 @@ let instance: WasmKernel<Exports> | undefined;
 const kernel = () => (instance ??= instantiate((fma) => gemmModule(fma)));
 
 // The tile is the same with and without fused multiply-add, so packed B does not depend on the runtime.
-const { rows: TILE_ROWS, vectors } = gemmTile(true);
+const TILE = gemmTile(true);
+const { rows: TILE_ROWS, vectors } = TILE;
 /** Columns per packed B panel. */
 const PANEL = 4 * vectors;
 
@@ -78,7 +79,7 @@ export function gemm(
     // Whole row tiles first (split between threads), then the last m mod TILE_ROWS rows; each row's sums are the same
     // whichever function, chunk or thread computes them, so results do not depend on the thread count.
     const mMain = m - (m % TILE_ROWS);
-    const chunk = gemmChunkRows(TILE_ROWS, k, np);
+    const chunk = gemmChunkRows(TILE, k, np);
     const act = activation === 'gelu' ? 1 : 0;
     if (mMain > 0) {
       runParts(kernel(), 'gemm', splitWork(mMain / TILE_ROWS, 2).map(([t0, tiles]) =>
@@ -98,7 +99,7 @@ export function gemm(
   });
 }
 
-/** B in the kernel's layout: panels of 16 columns, each K×16 contiguous (columns past N are zeros). */
+/** B in the kernel's layout (packedOffset: blocks of K in panels of 16 columns; columns past N are zeros). */
 export interface PackedB {
   data: Float32Array;
   k: number;
@@ -108,9 +109,9 @@ export interface PackedB {
 /** Writes B, given element access `at(k, j)`, in panel layout into `data` (length k · N rounded up to PANEL). */
 function packInto(data: Float32Array, k: number, n: number, at: (row: number, col: number) => number): void {
   data.fill(0);
-  for (let j = 0; j < n; j++) {
-    const panel = Math.floor(j / PANEL) * k * PANEL + (j % PANEL);
-    for (let i = 0; i < k; i++) data[panel + i * PANEL] = at(i, j);
+  const np = roundUp(n, PANEL);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < n; j++) data[packedOffset(TILE, i, j, k, np)] = at(i, j);
   }
 }
 
@@ -139,9 +140,9 @@ export function packTransposedAt(at: number, w: Float32Array, out: number, inF: 
 /** W[out×in] back from its packed Wᵀ. */
 export function unpackTransposed(b: PackedB): Float32Array {
   const w = new Float32Array(b.n * b.k);
+  const np = roundUp(b.n, PANEL);
   for (let j = 0; j < b.n; j++) {
-    const panel = Math.floor(j / PANEL) * b.k * PANEL + (j % PANEL);
-    for (let i = 0; i < b.k; i++) w[j * b.k + i] = b.data[panel + i * PANEL]!;
+    for (let i = 0; i < b.k; i++) w[j * b.k + i] = b.data[packedOffset(TILE, i, j, b.k, np)]!;
   }
   return w;
 }

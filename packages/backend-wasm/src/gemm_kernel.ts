@@ -1,6 +1,12 @@
 // A WASM SIMD GEMM microkernel, generated as bytes: C[M×N] = A[M×K] · B[K×N] (+ bias) in float32. A and C are
-// row-major, N a multiple of the panel width (callers pad C's columns); B is packed in panels of `4·vectors` columns,
-// each panel K×width contiguous, so the k loop reads B sequentially. Any M and K.
+// row-major, N a multiple of the panel width (callers pad C's columns); B is packed in blocks of `depth` rows of K
+// (the last block shorter), each block in panels of `4·vectors` columns, each panel depth×width contiguous, so the
+// k loop reads B sequentially (packedOffset gives the layout). Any M and K.
+//
+// Blocking K keeps a long reduction (a 3×3 convolution over 2048 channels has K = 18432) from streaming all of B
+// from memory for every few rows of A: per chunk of rows, each block of B passes over the chunk's A while it is in
+// cache, and C accumulates across the blocks (it stays in cache too). Sums still run in k order, so a row's result
+// does not depend on the blocking.
 //
 // Each step of the k loop updates a rows × width tile of f32x4 accumulators: `vectors` loads of B, then per row one
 // v128.load32_splat of A (a broadcasting load: vbroadcastss on x64, no shuffle) and `vectors` multiply-adds (fused
@@ -18,31 +24,43 @@ export interface GemmTile {
   rows: number;
   /** f32x4 vectors per row of the tile: the B panel width is 4·vectors columns. */
   vectors: number;
+  /** Rows of K per block of packed B. */
+  depth: number;
 }
 
 /** The tile the backend uses, by whether fused multiply-add (relaxed SIMD) is available. */
-export const gemmTile = (_fma: boolean): GemmTile => ({ rows: 2, vectors: 4 });
+export const gemmTile = (_fma: boolean): GemmTile => ({ rows: 2, vectors: 4, depth: 256 });
+
+/** Float offset of B[k][j] in packed B with K rows and `np` (padded) columns. */
+export function packedOffset(tile: GemmTile, k: number, j: number, kAll: number, np: number): number {
+  const width = 4 * tile.vectors;
+  const block = Math.floor(k / tile.depth) * tile.depth;
+  const depth = Math.min(tile.depth, kAll - block);
+  return block * np + Math.floor(j / width) * depth * width + (k - block) * width + (j % width);
+}
 
 /** Bytes of A (and of C) per chunk of rows: a chunk stays in a core's L2 cache while every B panel passes over it. */
 const CHUNK_BYTES = 256 * 1024;
 
 /** Rows per chunk for K and (padded) N: a multiple of the tile's rows. */
-export function gemmChunkRows(tileRows: number, k: number, n: number): number {
-  return Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(k, n)) / tileRows)) * tileRows;
+export function gemmChunkRows(tile: GemmTile, k: number, n: number): number {
+  return Math.max(1, Math.floor(CHUNK_BYTES / (4 * Math.max(Math.min(k, tile.depth), n)) / tile.rows)) * tile.rows;
 }
 
 // Parameters: A, packed B, C, M, N, K, a bias row of N floats added to every row of C (zeros for none), rows per
 // chunk, and the activation (0 none, 1 GELU).
 const PA = 0, PB = 1, PC = 2, M = 3, N = 4, K = 5, PBIAS = 6, MC = 7, ACT = 8;
 // i32 locals.
-const I0 = 9, J0 = 10, B = 11, BEND = 12, K4 = 13, N4 = 14, KALL = 15, C = 16, BIAS = 17, ROWS = 18, A0 = 19;
+const I0 = 9, J0 = 10, B = 11, BEND = 12, K4 = 13, N4 = 14, KALL = 15, C = 16, BIAS = 17, ROWS = 18, KB = 19, KLEN = 20,
+  BBLOCK = 21, A0 = 22;
 /** Index of the gelu function in the module (gemm, the tails, then gelu). */
 const geluIndex = (tile: GemmTile) => tile.rows;
 
 /**
  * The function body for tiles of `rows` rows (M a multiple of rows). Rows are taken in chunks of MC (a multiple of
- * rows): within a chunk, column panels outside and row tiles inside, so each B panel is read from memory once per
- * chunk while the chunk of A stays in cache; then the activation runs over the chunk of C while it is in cache.
+ * rows): within a chunk, blocks of K outside, then column panels, then row tiles, so each B panel is read from memory
+ * once per chunk while the chunk of A stays in cache; then the activation runs over the chunk of C while it is in
+ * cache.
  */
 function gemmBody(fma: boolean, tile: GemmTile, rows: number): { body: number[]; i32s: number; v128s: number } {
   const { vectors: NV } = tile;
@@ -70,34 +88,51 @@ function gemmBody(fma: boolean, tile: GemmTile, rows: number): { body: number[];
     ...op.get(B), ...op.i32(4 * width), ...op.add, ...op.set(B),
     ...op.br(0), ...op.end, ...op.end,
   ];
+  // C row r of the tile: pc + ((i0 + r)·N + j0)·4.
+  const cRow = (r: number) => [
+    ...op.get(PC), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(N4), ...op.mul, ...op.add,
+    ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.set(C),
+  ];
   const tileCode = [
-    // Accumulators start at the bias of columns j0..j0+width−1 (the epilogue is free this way).
+    // Accumulators start at the bias of columns j0..j0+width−1 in the first block of K (the epilogue is free this
+    // way), and at the partial sums in C in the others.
+    ...op.get(KB), ...op.eqz, ...op.if,
     ...op.get(PBIAS), ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.set(BIAS),
     ...R.flatMap((r) => V.flatMap((v) => [...op.get(BIAS), ...op.v128Load(16 * v), ...op.set(ACC(r, v))])),
-    // A row pointers: pa + (i0 + r)·K·4; B: the panel of columns j0.. at pb + j0·K·4.
+    ...op.else,
+    ...R.flatMap((r) => [...cRow(r), ...V.flatMap((v) => [...op.get(C), ...op.v128Load(16 * v), ...op.set(ACC(r, v))])]),
+    ...op.end,
+    // A row pointers: pa + (i0 + r)·K·4 + kb·4; B: the panel of columns j0.. in this block, at bblock + j0·klen·4.
     ...R.flatMap((r) => [
-      ...op.get(PA), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(K4), ...op.mul, ...op.add, ...op.set(A(r)),
+      ...op.get(PA), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(K4), ...op.mul, ...op.add,
+      ...op.get(KB), ...op.i32(4), ...op.mul, ...op.add, ...op.set(A(r)),
     ]),
-    ...op.get(PB), ...op.get(J0), ...op.get(K4), ...op.mul, ...op.add, ...op.tee(B),
+    ...op.get(BBLOCK), ...op.get(J0), ...op.get(KLEN), ...op.mul, ...op.i32(4), ...op.mul, ...op.add, ...op.tee(B),
     ...op.get(KALL), ...op.add, ...op.set(BEND),
     ...kLoop,
-    // C tile: pc + ((i0 + r)·N + j0)·4.
-    ...R.flatMap((r) => [
-      ...op.get(PC), ...op.get(I0), ...op.i32(r), ...op.add, ...op.get(N4), ...op.mul, ...op.add,
-      ...op.get(J0), ...op.i32(4), ...op.mul, ...op.add, ...op.set(C),
-      ...V.flatMap((v) => [...op.get(C), ...op.get(ACC(r, v)), ...op.v128Store(16 * v)]),
-    ]),
+    ...R.flatMap((r) => [...cRow(r), ...V.flatMap((v) => [...op.get(C), ...op.get(ACC(r, v)), ...op.v128Store(16 * v)])]),
+  ];
+  // One block of K over the chunk: klen = min(depth, K − kb) rows of B starting at pb + kb·N·4.
+  const blockCode = [
+    ...op.get(K), ...op.get(KB), ...op.sub, ...op.set(KLEN),
+    ...op.i32(tile.depth), ...op.get(KLEN), ...op.i32(tile.depth), ...op.get(KLEN), ...op.ltU, ...op.select, ...op.set(KLEN),
+    ...op.get(KLEN), ...op.i32(4 * width), ...op.mul, ...op.set(KALL),
+    ...op.get(PB), ...op.get(KB), ...op.get(N4), ...op.mul, ...op.add, ...op.set(BBLOCK),
+    ...forLoop(J0, N, width, forLoop(I0, ROWS, rows, tileCode)),
   ];
   const body = [
     ...op.get(K), ...op.i32(4), ...op.mul, ...op.set(K4),
     ...op.get(N), ...op.i32(4), ...op.mul, ...op.set(N4),
-    // Bytes of a B panel.
-    ...op.get(K4), ...op.i32(width), ...op.mul, ...op.set(KALL),
     // while (M > 0): ROWS = min(MC, M); the chunk; PA, PC move on by ROWS rows and M goes down by ROWS.
     ...op.block, ...op.loop,
     ...op.get(M), ...op.eqz, ...op.brIf(1),
     ...op.get(MC), ...op.get(M), ...op.get(MC), ...op.get(M), ...op.ltU, ...op.select, ...op.set(ROWS),
-    ...forLoop(J0, N, width, forLoop(I0, ROWS, rows, tileCode)),
+    // do { block of K; kb += depth } while (kb < K): at least one block, so that K = 0 gives C = bias.
+    ...op.i32(0), ...op.set(KB),
+    ...op.loop,
+    ...blockCode,
+    ...op.get(KB), ...op.i32(tile.depth), ...op.add, ...op.tee(KB), ...op.get(K), ...op.ltU, ...op.brIf(0),
+    ...op.end,
     ...op.get(ACT), ...op.if,
     ...op.get(PC), ...op.get(PC), ...op.get(ROWS), ...op.get(N4), ...op.mul, ...op.call(geluIndex(tile)),
     ...op.end,

@@ -1,5 +1,6 @@
 import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
 import type { Conv2DInfo } from '@internimage/core';
+import type { PackedB } from '../gemm.js';
 import { gemm, packTransposed } from '../gemm.js';
 import { addressOf, heap, withScratch } from '../heap.js';
 import { im2colModule } from '../im2col_kernel.js';
@@ -9,8 +10,12 @@ import { instantiate } from '../wasm_runtime.js';
 import { packedFor } from '../weights_cache.js';
 import { depthwiseNHWC, isSimdDepthwise, packDepthwise } from './depthwise.js';
 import { reference } from './reference.js';
+import { swapLastAxes } from './transpose.js';
 
 const referenceConv2d = reference('Conv2D');
+
+/** Bytes of patch rows (im2col) per GEMM call: bounds the scratch, whatever the image and channel counts. */
+const COLS_BYTES = 16 << 20;
 
 /**
  * Convolution as GEMM: each group's input patches (im2col, zero padding included) times its weights. Depthwise
@@ -33,18 +38,13 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   const weightsOf = (grp: number) =>
     packedFor(weight.dataId, `conv ${g.groups}`, () => packAll(wv, g.outChannels, inPerGroup, g.kH, g.kW, g.groups))[grp]!;
   const { info, out } = be.allocFloat(g.outShape);
+  if (g.groups === 1) {
+    convNHWC(xv, weightsOf(0), bv, g, out);
+    return info;
+  }
   const rows = g.batch * g.outH * g.outW;
   const patch = inPerGroup * g.kH * g.kW;
   const outPerGroup = g.outChannels / g.groups;
-  if (g.dataFormat === 'NHWC' && g.groups === 1) {
-    // The output rows are GEMM rows (no scatter, and the bias is the GEMM's).
-    withScratch(rows * patch * 4, (at) => {
-      const cols = heap().floats(at, rows * patch);
-      im2colNHWC(xv, g, cols);
-      gemm(cols, weightsOf(0), out, rows, g.outChannels, patch, bv);
-    });
-    return info;
-  }
   const colsBytes = Math.ceil((rows * patch * 4) / 64) * 64;
   withScratch(colsBytes + rows * outPerGroup * 4, (at) => {
     const cols = heap().floats(at, rows * patch);
@@ -88,17 +88,49 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
   return info;
 }, 'wasm');
 
+/**
+ * An ungrouped convolution in either layout as GEMMs over chunks of output pixels: each chunk's patch rows
+ * (ky, kx, ci) of the NHWC input times the packed weights gives its NHWC output rows. NCHW images are transposed to
+ * NHWC on the way in and out (two passes over memory, small beside the GEMM). A 1×1 convolution with stride 1 and
+ * no padding multiplies the input rows where they are.
+ */
+function convNHWC(xv: Float32Array, w: PackedB, bias: Float32Array | undefined, g: Conv2DInfo, out: Float32Array): void {
+  const pixels = g.batch * g.outH * g.outW;
+  const patch = g.inChannels * g.kH * g.kW;
+  const direct = g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 &&
+    g.outH === g.inH && g.outW === g.inW;
+  const nchw = g.dataFormat === 'NCHW';
+  const chunk = direct ? pixels : Math.max(64, Math.floor(COLS_BYTES / (patch * 4 * 64)) * 64);
+  const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+  const inBytes = nchw ? align(xv.length * 4) : 0;
+  const outBytes = nchw ? align(out.length * 4) : 0;
+  const colsBytes = direct ? 0 : Math.min(chunk, pixels) * patch * 4;
+  withScratch(inBytes + outBytes + colsBytes, (at) => {
+    const h = heap();
+    const x = nchw ? h.floats(at, xv.length) : xv;
+    const rows = nchw ? h.floats(at + inBytes, out.length) : out;
+    if (nchw) swapLastAxes(xv, x, g.batch, g.inChannels, g.inH * g.inW);
+    for (let p0 = 0; p0 < pixels; p0 += chunk) {
+      const count = Math.min(chunk, pixels - p0);
+      const a = direct ? x.subarray(p0 * patch) : h.floats(at + inBytes + outBytes, count * patch);
+      if (!direct) im2colNHWC(x, g, a, p0, count);
+      gemm(a, w, rows.subarray(p0 * g.outChannels), count, g.outChannels, patch, bias);
+    }
+    if (nchw) swapLastAxes(rows, out, g.batch, g.outH * g.outW, g.outChannels);
+  });
+}
+
 let im2col: WasmKernel<unknown> | undefined;
 
-/** Patch rows (ky, kx, ci) of an NHWC input, one per output pixel, by the WASM kernel (pixels split between threads). */
-function im2colNHWC(xv: Float32Array, g: Conv2DInfo, cols: Float32Array): void {
+/** Patch rows (ky, kx, ci) of an NHWC input for `count` output pixels from `p0`, by the WASM kernel (split between threads). */
+function im2colNHWC(xv: Float32Array, g: Conv2DInfo, cols: Float32Array, p0: number, count: number): void {
   const kernel = (im2col ??= instantiate(im2colModule));
   const x = addressOf(xv);
   const patchBytes = g.kH * g.kW * g.inChannels * 4;
   const geometry = [g.outH, g.outW, g.inChannels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft,
     g.dilationH, g.dilationW];
-  runParts(kernel, 'im2col', splitWork(g.batch * g.outH * g.outW, 64).map(([p0, pixels]) =>
-    [x, addressOf(cols) + p0 * patchBytes, p0, pixels, ...geometry]));
+  runParts(kernel, 'im2col', splitWork(count, 64).map(([start, length]) =>
+    [x, addressOf(cols) + start * patchBytes, p0 + start, length, ...geometry]));
 }
 
 /** Per group: B[(ky, kx, ci) × o] from OIHW weights. */

@@ -7,6 +7,7 @@ import { layerNormConfig } from './layer_norm.js';
 import { linearConfig } from './linear.js';
 import { matMulConfig } from './mat_mul.js';
 import { reduceConfig } from './reduce.js';
+import { resizeBilinearConfig } from './resize_bilinear.js';
 import { softmaxConfig } from './softmax.js';
 import { transposeConfig } from './transpose.js';
 import { unaryConfig } from './unary.js';
@@ -15,6 +16,7 @@ import { unaryConfig } from './unary.js';
 export const fastKernels: ReadonlyArray<KernelConfig<KernelName>> = [
   binaryConfig, conv2dConfig, dcnv3Config, layerNormConfig, linearConfig, matMulConfig, reduceConfig, softmaxConfig, transposeConfig,
   unaryConfig,
+  resizeBilinearConfig,
 ] as unknown as ReadonlyArray<KernelConfig<KernelName>>;
 
 /**

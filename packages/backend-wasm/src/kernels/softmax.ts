@@ -18,11 +18,19 @@ let instance: WasmKernel<{
 
 /**
  * Softmax along the last axis (DCNv3's masks: lines of P values) in the WASM kernels: each line minus its maximum
- * into the output, exp of all of it at once (SIMD), each line divided by its sum. Other axes: the reference kernel.
+ * into the output, exp of all of it at once (SIMD), each line divided by its sum. Along another axis (the classes of
+ * NCHW logits) the same steps run over contiguous rows of the positions after it; a rank-0 input takes the reference
+ * kernel.
  */
 export const softmaxConfig = cpuKernel('Softmax', (args, be) => {
   const { inputs: { x }, attrs: { axis } } = args;
-  if (axis !== x.shape.length - 1) return referenceSoftmax(args);
+  if (x.shape.length === 0) return referenceSoftmax(args);
+  if (axis !== x.shape.length - 1) {
+    const { info, out } = be.allocFloat(x.shape);
+    const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+    softmaxAcrossRows(be.floats(x), out, size(x.shape.slice(0, axis)), x.shape[axis]!, size(x.shape.slice(axis + 1)));
+    return info;
+  }
   const xv = be.floats(x);
   const length = x.shape[axis]!;
   const { info, out } = be.allocFloat(x.shape);
@@ -37,3 +45,37 @@ export const softmaxConfig = cpuKernel('Softmax', (args, be) => {
   runParts(instance, 'normalize', parts.map(([l0, nl]) => [po + l0 * bytes, nl, length]));
   return info;
 }, 'wasm');
+
+/** Softmax over `length` rows of `inner` contiguous values, for each of `outer` blocks. */
+function softmaxAcrossRows(xv: Float32Array, out: Float32Array, outer: number, length: number, inner: number): void {
+  if (out.length === 0) return;
+  const extreme = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * length * inner;
+    extreme.fill(-Infinity);
+    for (let k = 0; k < length; k++) {
+      const row = base + k * inner;
+      for (let i = 0; i < inner; i++) extreme[i] = Math.max(extreme[i]!, xv[row + i]!);
+    }
+    for (let k = 0; k < length; k++) {
+      const row = base + k * inner;
+      for (let i = 0; i < inner; i++) out[row + i] = xv[row + i]! - extreme[i]!;
+    }
+  }
+  instance ??= instantiate(softmaxModule);
+  elementwise(instance, 'exp', EXP_BLOCK_BYTES, out, out);
+  const sum = extreme;
+  for (let o = 0; o < outer; o++) {
+    const base = o * length * inner;
+    sum.fill(0);
+    for (let k = 0; k < length; k++) {
+      const row = base + k * inner;
+      for (let i = 0; i < inner; i++) sum[i]! += out[row + i]!;
+    }
+    for (let i = 0; i < inner; i++) sum[i] = 1 / sum[i]!;
+    for (let k = 0; k < length; k++) {
+      const row = base + k * inner;
+      for (let i = 0; i < inner; i++) out[row + i]! *= sum[i]!;
+    }
+  }
+}

@@ -24,6 +24,12 @@ export const transposeConfig = cpuKernel('Transpose', (args, be) => {
   return info;
 }, 'wasm');
 
+/** dst[b][j][i] = src[b][i][j] for `batch` matrices of rows × cols (both in the heap). */
+export function swapLastAxes(src: Float32Array, dst: Float32Array, batch: number, rows: number, cols: number): void {
+  instance ??= instantiate(transposeModule);
+  instance.exports.transpose(addressOf(src), addressOf(dst), 1, batch, cols, rows, 0, rows * cols * 4, 4, cols * 4);
+}
+
 /** Output-order sizes and input strides, with runs of output axes that are consecutive in the input merged. */
 export function mergedAxes(shape: readonly number[], perm: readonly number[]): { sizes: number[]; strides: number[] } {
   const inStrides = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
