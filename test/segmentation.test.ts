@@ -16,7 +16,6 @@ import {
 } from 'internimage';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
-import { ConvTaps, convSame } from '../packages/internimage/src/segmentation/conv_module.js';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { backendSuite } from './harness/suite.js';
 
@@ -34,24 +33,6 @@ await backendSuite('segmentation golden fixtures', cases.map((c) => ({
     const r = await runFixtureCase(FIXTURES, c, { cases });
     t.true(r.pass, `${JSON.stringify(r.outputs)} ${r.notes.join('; ')}`);
     t.true(Object.keys(r.outputs).length > 0);
-  },
-})));
-
-await backendSuite('segmentation head convolution', [3, 1].map((k) => ({
-  name: `${k}×${k} as GEMM + one-hot depthwise shifts, whole and in row bands, equals conv2d`,
-  run: async (t) => {
-    const rand = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
-    const x = ii.tensor(rand(13 * 7 * 8), [1, 13, 7, 8]);
-    const w = ii.tensor(rand(6 * 8 * k * k).reverse(), [6, 8, k, k]);
-    const taps = new ConvTaps();
-    const expected = ii.conv2d(x, w, { padding: (k - 1) / 2, dataFormat: 'NHWC' });
-    const whole = convSame(x, w, taps);
-    const banded = convSame(x, w, taps, 2 * 7 * k * k * 6 * 4);
-    const want = await expected.data();
-    t.true(ii.relativeL2Error(await whole.data(), want) < 1e-6);
-    t.true(ii.relativeL2Error(await banded.data(), want) < 1e-6);
-    ii.dispose(x, w, expected, whole, banded);
-    taps.dispose();
   },
 })));
 

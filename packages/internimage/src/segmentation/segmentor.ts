@@ -10,7 +10,6 @@ import type { WeightSource } from '../weights.js';
 import { loadWeights, toTensorSource } from '../weights.js';
 import type { SegmentorConfig, SegmentorConfigInput } from './config.js';
 import { validateSegmentorConfig } from './config.js';
-import { ConvTaps } from './conv_module.js';
 import { DECODE_HEAD, segmentorSpecs } from './params.js';
 import { uperHead } from './uper_head.js';
 
@@ -52,7 +51,6 @@ export class UperNetSegmentor {
   readonly config: SegmentorConfig;
   readonly backbone: InternImage;
   private readonly head: Map<string, Tensor>;
-  private readonly taps = new ConvTaps();
   private disposed = false;
 
   private constructor(config: SegmentorConfig, backbone: InternImage, head: Map<string, Tensor>) {
@@ -106,7 +104,7 @@ export class UperNetSegmentor {
     this.checkAlive();
     const features = this.backbone.features(image, { layout: 'NHWC' });
     try {
-      const decodeLogits = uperHead(new ParamsView(this.head), features, { ...this.config, taps: this.taps });
+      const decodeLogits = uperHead(new ParamsView(this.head), features, this.config);
       return { features, decodeLogits };
     } catch (e) {
       dispose(...features);
@@ -156,7 +154,6 @@ export class UperNetSegmentor {
     if (this.disposed) return;
     this.disposed = true;
     this.backbone.dispose();
-    this.taps.dispose();
     dispose(...this.head.values());
     this.head.clear();
   }

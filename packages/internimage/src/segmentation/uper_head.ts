@@ -1,16 +1,13 @@
 // mmseg 0.27's UPerHead at inference, on channels-last features: pyramid pooling on the coarsest level, lateral 1×1
 // convolutions, the top-down path, FPN convolutions, fusion of the four levels and the 1×1 classifier.
 import type { Tensor } from '@internimage/core';
-import { adaptiveAvgPool2d, add, concat, linear, resizeBilinear, tidy } from '@internimage/core';
+import { adaptiveAvgPool2d, add, concat, linear, reshape, resizeBilinear, tidy } from '@internimage/core';
 import type { ParamsView } from '../layers/params_view.js';
-import type { ConvTaps } from './conv_module.js';
 import { convModule } from './conv_module.js';
 
 export interface UPerHeadOptions {
   poolScales: readonly number[];
   alignCorners: boolean;
-  /** Where the convolution taps of these weights are kept between calls (the caller disposes it). */
-  taps: ConvTaps;
 }
 
 const sizeOf = (x: Tensor): [number, number] => [x.shape[1]!, x.shape[2]!];
@@ -23,15 +20,16 @@ export function uperHead(p: ParamsView, features: readonly Tensor[], options: UP
     const [f0, f1, f2, f3] = features as [Tensor, Tensor, Tensor, Tensor];
     // PPM: each pooled map through its 1×1 ConvModule, back to f3's size; then the 3×3 bottleneck on [f3, pooled…].
     const pooled = options.poolScales.map((s, k) =>
-      resize(convModule(p.child(`psp_modules.${k}.1`), adaptiveAvgPool2d(f3, s, { dataFormat: 'NHWC' }), options.taps), sizeOf(f3)));
-    const laterals = [f0, f1, f2].map((f, i) => convModule(p.child(`lateral_convs.${i}`), f, options.taps));
-    laterals.push(convModule(p.child('bottleneck'), concat([f3, ...pooled], 3), options.taps));
+      resize(convModule(p.child(`psp_modules.${k}.1`), adaptiveAvgPool2d(f3, s, { dataFormat: 'NHWC' })), sizeOf(f3)));
+    const laterals = [f0, f1, f2].map((f, i) => convModule(p.child(`lateral_convs.${i}`), f));
+    laterals.push(convModule(p.child('bottleneck'), concat([f3, ...pooled], 3)));
     // Top-down: each level receives the already-updated level above it.
     for (let i = 3; i > 0; i--) laterals[i - 1] = add(laterals[i - 1]!, resize(laterals[i]!, sizeOf(laterals[i - 1]!)));
-    const outs = [0, 1, 2].map((i) => convModule(p.child(`fpn_convs.${i}`), laterals[i]!, options.taps));
+    const outs = [0, 1, 2].map((i) => convModule(p.child(`fpn_convs.${i}`), laterals[i]!));
     outs.push(laterals[3]!);
     const size = sizeOf(outs[0]!);
-    const fused = convModule(p.child('fpn_bottleneck'), concat(outs.map((o, i) => (i === 0 ? o : resize(o, size))), 3), options.taps);
-    return linear(fused, options.taps.of(p.get('conv_seg.weight')).stacked, p.get('conv_seg.bias'));
+    const fused = convModule(p.child('fpn_bottleneck'), concat(outs.map((o, i) => (i === 0 ? o : resize(o, size))), 3));
+    const w = p.get('conv_seg.weight');
+    return linear(fused, reshape(w, w.shape.slice(0, 2) as number[]), p.get('conv_seg.bias'));
   });
 }
