@@ -187,3 +187,16 @@ test('npm start with --seg-weights segments the sample photo; without, it prints
   t.regex(stdout, /3\. Semantic segmentation with .*segmentation_tiny_t\.pth on wasm/);
   t.true(stdout.split('3. Semantic')[1]!.split('\n').filter((l) => /^\s+\d+\.\d%\s+\d+\s+\S/.test(l)).length >= 2);
 });
+
+test('check-fixtures runs the segmentation kinds and reports every output', async (t) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'check-fixtures', FIXTURES, '--json', '--backend', 'cpu'], { maxBuffer: 1 << 24 });
+  const report = JSON.parse(stdout) as { cases: Array<{ file: string; kind: string; outputs: Record<string, number>; pass: boolean }>; passed: number; failed: number };
+  t.is(report.failed, 0);
+  t.is(report.passed, cases.length);
+  t.deepEqual(new Set(report.cases.map((c) => c.kind)), new Set(['upernet_head', 'seg_preprocess', 'segmentation']));
+  const slide = report.cases.find((c) => c.file === 'segmentation_tiny_l_slide.safetensors')!;
+  t.deepEqual(Object.keys(slide.outputs), [
+    'input', 'features.0', 'features.1', 'features.2', 'features.3', 'decode_logits', 'seg_logit', 'pred.mismatch', 'checkpoint.pred.mismatch',
+  ]);
+  t.is(slide.outputs.input, 0);
+});
