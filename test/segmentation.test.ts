@@ -16,6 +16,8 @@ import {
 } from 'internimage';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
+import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
+import { createEmulatedAddon } from './harness/cuda_emulator.js';
 import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
 import { backendSuite } from './harness/suite.js';
 
@@ -35,6 +37,19 @@ await backendSuite('segmentation golden fixtures', cases.map((c) => ({
     t.true(Object.keys(r.outputs).length > 0);
   },
 })));
+
+// The CUDA backend's TypeScript side over the emulated addon (as test/cuda_emulated.test.ts): kernels are checked on a GPU.
+const emulated = createEmulatedAddon();
+ii.registerBackend('cuda-emulated', () => new CudaBackend(new CudaDevice(emulated, { poison: true })));
+for (const c of cases) {
+  test.serial(`cuda (emulated addon) | segmentation golden ${c.kind} ${c.file}`, async (t) => {
+    await ii.setBackend('cuda-emulated');
+    const before = ii.memory();
+    const r = await runFixtureCase(FIXTURES, c, { cases });
+    t.true(r.pass, `${JSON.stringify(r.outputs)} ${r.notes.join('; ')}`);
+    t.deepEqual(ii.memory(), before);
+  });
+}
 
 const PUBLISHED_MILLIONS: Record<string, string> = { t: '59.08', s: '79.87', b: '128.39', l: '255.60', xl: '367.73', h: '1120.34' };
 const KEYS: Record<string, number> = { t: 767, s: 825, b: 825, l: 913, xl: 957, h: 1417 };
