@@ -36,7 +36,7 @@ function normalCdf(x: number): number {
   return 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * sum);
 }
 
-// K past the kernel's block depth (512): 1100 (three blocks, the last short), 1024 (two whole), 513 (one row over).
+// K past the GEMM's block depth (256): 1100 (five blocks, the last short), 1024 (four whole), 513 (one row over two).
 const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [5, 7, 9], [3, 32, 27], [4, 8, 4], [61, 33, 130], [100, 24, 64], [301, 40, 1100], [7, 20, 1024], [3, 17, 513]];
 let seed = 7;
 const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) - 0.5;

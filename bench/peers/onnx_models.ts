@@ -10,7 +10,7 @@ export interface Initializer {
   data: Float32Array;
 }
 
-export type Attribute = { name: string } & ({ ints: number[] } | { i: number } | { f: number });
+export type Attribute = { name: string } & ({ ints: number[] } | { i: number } | { f: number } | { s: string });
 
 const valueInfo = (name: string, dims: number[]) => ({
   name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimValue: d })) } } },
@@ -19,6 +19,7 @@ const valueInfo = (name: string, dims: number[]) => ({
 function attribute(a: Attribute) {
   if ('ints' in a) return { name: a.name, type: onnx.AttributeProto.AttributeType.INTS, ints: a.ints };
   if ('i' in a) return { name: a.name, type: onnx.AttributeProto.AttributeType.INT, i: a.i };
+  if ('s' in a) return { name: a.name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(a.s) };
   return { name: a.name, type: onnx.AttributeProto.AttributeType.FLOAT, f: a.f };
 }
 
