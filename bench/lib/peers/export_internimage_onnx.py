@@ -89,8 +89,9 @@ class InternImageT(nn.Module):
         return self.fc(x.mean((2, 3)))
 
 
-model = InternImageT().eval()
-print(sum(p.numel() for p in model.parameters()), 'parameters')
-torch.onnx.export(model, torch.randn(1, 3, 224, 224), 'bench/lib/peers/internimage_t_224.onnx', opset_version=16,
-                  input_names=['x'], output_names=['logits'], dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}})
-print('wrote bench/lib/peers/internimage_t_224.onnx')
+if __name__ == '__main__':
+    model = InternImageT().eval()
+    print(sum(p.numel() for p in model.parameters()), 'parameters')
+    torch.onnx.export(model, torch.randn(1, 3, 224, 224), 'bench/lib/peers/internimage_t_224.onnx', opset_version=16,
+                      input_names=['x'], output_names=['logits'], dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}})
+    print('wrote bench/lib/peers/internimage_t_224.onnx')

@@ -40,3 +40,23 @@ export { CHECKPOINTS, UnknownCheckpointError, closestCheckpoints, findCheckpoint
 // is in the Node-only entry `internimage/hub`.
 export type { HubOptions, ResolvedWeights } from './hub/resolve.js';
 export { resolveWeights } from '#platform';
+export type { SegmentorConfig, SegmentorConfigInput, SegVariantName } from './segmentation/config.js';
+export { SEG_CHECKPOINTS, SEG_VARIANTS, segVariantConfig, segmentorConfigFromOfficial, validateSegmentorConfig } from './segmentation/config.js';
+export { countSegmentorParameters, segmentorSpecs } from './segmentation/params.js';
+export type { InferredSegmentorConfig, LayoutHints } from './segmentation/infer_config.js';
+export { NotASegmentorError, inferSegmentorConfig, isSegmentorLayout } from './segmentation/infer_config.js';
+export type { SegmentorOutputs, TestMode } from './segmentation/segmentor.js';
+export { UperNetSegmentor, slideWindows } from './segmentation/segmentor.js';
+export type { UPerHeadOptions } from './segmentation/uper_head.js';
+export { uperHead } from './segmentation/uper_head.js';
+export type { ClassTable, RGB } from './segmentation/classes.js';
+export { ade20k } from './segmentation/classes.js';
+export type { LoadSegmentorOptions, LoadedSegmentor } from './segmentation/load.js';
+export { loadSegmentor } from './segmentation/load.js';
+export type { Segmentation, Segmenter, SegmenterOptions } from './segmentation/segmenter.js';
+export { ImageTooLargeError, createSegmenter } from './segmentation/segmenter.js';
+export type { ClassShare } from './segmentation/render.js';
+export { classShares, colorizeClassMap, legendPng, legendSvg, overlayClassMap } from './segmentation/render.js';
+export type { SegPreprocessed } from './preprocess/seg_transform.js';
+export { SEG_MEAN, SEG_STD, rescaleSize, segInputSize, segPreprocess } from './preprocess/seg_transform.js';
+export { resizeLinearCv } from './preprocess/cv_resize.js';

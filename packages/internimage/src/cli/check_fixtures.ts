@@ -7,7 +7,8 @@ import { UsageError } from './usage_error.js';
 
 export const CHECK_FIXTURES_USAGE = `internimage check-fixtures <dir> [--backend <name>] [--threads <n>] [--browser] [--images <dir>] [--tolerance <x>] [--json]
 
-Runs every case of <dir>/manifest.json (kinds dcnv3_core, dcnv3_module, model, preprocess) on the chosen backend
+Runs every case of <dir>/manifest.json (kinds dcnv3_core, dcnv3_module, model, preprocess, upernet_head,
+seg_preprocess, segmentation) on the chosen backend
 and prints the relative L2 error of every output. Exits 0 only when every case passes.
   --backend <name>   backend to run on (default wasm; cpu is the reference)
                      gpujs picks a gpu.js mode (webgpu, headlessgl, webasm, cpu, the first that runs);

@@ -10,6 +10,8 @@ import { parameterSpecs } from '../params.js';
 import { checkWeights } from '../weights.js';
 import { weightsPath } from './model_options.js';
 import { byteProgress } from './progress.js';
+import { isSegmentorLayout } from '../segmentation/infer_config.js';
+import { convertSegmentor } from './segmentor_files.js';
 import { UsageError } from './usage_error.js';
 
 export const CONVERT_USAGE = `internimage convert <in.pth|in.safetensors|published name> <out.safetensors> [--variant <t|s|b|l|xl|h|g>] [--ema]
@@ -29,6 +31,10 @@ export async function convert(argv: string[]): Promise<number> {
   const input = await weightsPath(spec);
   const file = await openWeightsFile(input, { ema: values.ema });
   try {
+    if (isSegmentorLayout(file.names())) {
+      convertSegmentor(input, output, file, values.variant);
+      return 0;
+    }
     const inferred = inferConfig(shapesOf(file));
     const size = imageSizeFromName(input);
     const config: InternImageConfig = values.variant

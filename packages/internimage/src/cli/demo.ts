@@ -6,6 +6,7 @@ import { createClassifier } from '../classifier.js';
 import { findCheckpoint } from '../hub/registry.js';
 import { cachedCheckpoint, downloadCommand } from '../hub/resolve.js';
 import { classifierOptions, describeModel } from './model_options.js';
+import { segmentationDemo } from './segment_demo.js';
 
 export const DEMO_USAGE = `internimage demo [--weights <internimage_t_1k_224>] [--backend <name>]
 
@@ -13,11 +14,12 @@ The main job, on bundled files: classifies MNIST digits with the bundled trained
 InternImage-T: the published internimage_t_1k_224 when it is in the Hugging Face cache (never downloaded by the
 demo: 'internimage download internimage_t_1k_224' fetches it), else random weights, labelled as such.
   --weights <w>      InternImage-T weights for the photo (a published name, a file, hf://… or a URL)
+  --seg-weights <f>  also segment the photo with UperNet InternImage (upernet_internimage_t_512_160k_ade20k, a file or a name)
   --backend <name>   backend to run on (default wasm; cpu is the reference)`;
 
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, options: { weights: { type: 'string' }, backend: { type: 'string', default: DEFAULT_BACKEND } },
+    args: argv, options: { weights: { type: 'string' }, 'seg-weights': { type: 'string' }, backend: { type: 'string', default: DEFAULT_BACKEND } },
   });
   const digits = mnistDigits();
   const mnist = await createClassifier({ weights: MNIST_MODEL, labels: MNIST_LABELS, backend: values.backend });
@@ -49,5 +51,6 @@ export async function demo(argv: string[]): Promise<number> {
   } finally {
     photo.dispose();
   }
+  await segmentationDemo(values['seg-weights'], values.backend!);
   return 0;
 }

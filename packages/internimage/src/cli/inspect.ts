@@ -4,6 +4,8 @@ import { countParameters } from '../params.js';
 import { inferConfig } from '../infer_config.js';
 import { shapesOf } from '../load.js';
 import { weightsPath } from './model_options.js';
+import { isSegmentorLayout } from '../segmentation/infer_config.js';
+import { inspectSegmentor } from './segmentor_files.js';
 import { UsageError } from './usage_error.js';
 
 export const INSPECT_USAGE = `internimage inspect <file|published name> [--ema] [--json]
@@ -27,6 +29,7 @@ export async function inspect(argv: string[]): Promise<number> {
     // Storages are otherwise checked only when read: verify them all before reporting anything as fine.
     const verified = file.verify();
     const integrity = verified === null ? 'not checked (safetensors stores no checksums)' : `${verified} entries verified`;
+    if (isSegmentorLayout(file.names())) return inspectSegmentor(positionals[0]!, file, values.json!, { verified, integrity });
     const tensors = file.names().map((name) => ({ name, shape: [...file.shapeOf(name)], dtype: file.storageDTypeOf(name) }));
     const parameters = tensors.filter((t) => !BUFFER.test(t.name)).reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
     let inferred: ReturnType<typeof inferConfig> | null = null;

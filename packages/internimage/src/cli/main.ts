@@ -9,6 +9,7 @@ import { FEATURES_USAGE, features } from './features.js';
 import { INSPECT_USAGE, inspect } from './inspect.js';
 import { MODELS_USAGE, models } from './models.js';
 import { SERVE_USAGE, serve } from './serve.js';
+import { SEGMENT_USAGE, segment } from './segment.js';
 import { UsageError } from './usage_error.js';
 import { VISUALIZE_USAGE, visualize } from './visualize.js';
 import { WORKER_USAGE, worker } from './worker.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise
   classify: { usage: CLASSIFY_USAGE, run: classify },
   features: { usage: FEATURES_USAGE, run: features },
   visualize: { usage: VISUALIZE_USAGE, run: visualize },
+  segment: { usage: SEGMENT_USAGE, run: segment },
   'check-fixtures': { usage: CHECK_FIXTURES_USAGE, run: checkFixtures },
   inspect: { usage: INSPECT_USAGE, run: inspect },
   bench: { usage: BENCH_USAGE, run: bench },
