@@ -42,4 +42,8 @@ export async function decodeJpeg(bytes: Uint8Array): Promise<Image8> {
   }
 }
 
+export async function svgToPng(): Promise<Uint8Array> {
+  throw new Error('a page draws no PNG legend: show the SVG of legendSvg() instead');
+}
+
 export { defaultLabels, resolveWeights } from './hub/resolve.browser.js';

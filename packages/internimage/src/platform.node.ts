@@ -32,16 +32,26 @@ export const joinLocation = (base: string, ...parts: string[]): string =>
 
 export const baseName = (location: string): string => basename(isUrl(location) ? new URL(location).pathname : location);
 
+/** sharp, an optional dependency: a clear error naming the package when it cannot load. */
+async function loadSharp(purpose: string): Promise<typeof import('sharp').default> {
+  try {
+    return (await import('sharp')).default;
+  } catch (e) {
+    throw new Error(`${purpose} in Node needs the optional package 'sharp' (npm install sharp): ${e instanceof Error ? e.message : e}`, { cause: e });
+  }
+}
+
 /** sharp (libvips with libjpeg-turbo, the decoder PIL uses): pixels match PIL's bit for bit. */
 export async function decodeJpeg(bytes: Uint8Array): Promise<Image8> {
-  let sharp: typeof import('sharp').default;
-  try {
-    ({ default: sharp } = await import('sharp'));
-  } catch (e) {
-    throw new Error(`decoding JPEG in Node needs the optional package 'sharp' (npm install sharp): ${e instanceof Error ? e.message : e}`, { cause: e });
-  }
+  const sharp = await loadSharp('decoding JPEG');
   const { data, info } = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels };
+}
+
+/** An SVG drawn to PNG by sharp (librsvg). */
+export async function svgToPng(svg: string): Promise<Uint8Array> {
+  const sharp = await loadSharp('drawing a legend PNG');
+  return new Uint8Array(await sharp(Buffer.from(svg)).png().toBuffer());
 }
 
 export { resolveWeights } from './hub/resolve.js';

@@ -1,8 +1,6 @@
 // Class names and display colours of a segmentor: the checkpoint's (mmseg keeps them in meta) or ADE20K's.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ArgumentError } from '@internimage/core';
-import { ASSETS_DIR } from '../assets.js';
+import { assetLocation, readTextSync } from '#platform';
 
 export type RGB = [number, number, number];
 
@@ -15,7 +13,7 @@ let ade: ClassTable | undefined;
 /** The 150 ADE20K classes of the published UperNet heads (index 0 'wall') and mmseg's palette for them. */
 export function ade20k(): ClassTable {
   if (!ade) {
-    const { classes, palette } = JSON.parse(readFileSync(join(ASSETS_DIR, 'ade20k_classes_palette.json'), 'utf8')) as ClassTable;
+    const { classes, palette } = JSON.parse(readTextSync(assetLocation('ade20k_classes_palette.json'))) as ClassTable;
     ade = { classes, palette };
   }
   return structuredClone(ade);

@@ -1,5 +1,6 @@
 // Pictures of a class map: the map in its palette colours, the image blended with it (as mmseg's show_result does,
 // opacity 0.5), and a legend of the classes present with their share of the pixels.
+import { svgToPng } from '#platform';
 import type { Image8 } from '../preprocess/resize.js';
 import { toRGB } from '../preprocess/transform.js';
 import type { RGB } from './classes.js';
@@ -67,8 +68,7 @@ export function legendSvg(shares: readonly ClassShare[], palette: readonly RGB[]
     `<rect width="100%" height="100%" fill="white"/>${title}${lines.join('')}</svg>`;
 }
 
-/** The legend rendered to PNG (sharp draws the SVG). */
+/** The legend rendered to PNG (Node: sharp draws the SVG; a page shows legendSvg as it is). */
 export async function legendPng(shares: readonly ClassShare[], palette: readonly RGB[], options: { title?: string; minFraction?: number } = {}): Promise<Uint8Array> {
-  const { default: sharp } = await import('sharp');
-  return new Uint8Array(await sharp(Buffer.from(legendSvg(shares, palette, options))).png().toBuffer());
+  return svgToPng(legendSvg(shares, palette, options));
 }
