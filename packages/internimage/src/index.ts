@@ -29,5 +29,5 @@ export type { Classifier, ClassifierOptions, ImageInput, Prediction } from './cl
 export { createClassifier } from './classifier.js';
 export { BACKEND_NAMES, useBackend } from './backends.js';
 export type { SamplingPoint, VisualizeOptions } from './visualize.js';
-export { visualizeSampling } from './visualize.js';
+export { SAMPLING_PALETTE, samplingDiscRadius, visualizeSampling } from './visualize.js';
 export { encodePng } from './image/draw.js';

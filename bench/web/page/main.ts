@@ -1,0 +1,93 @@
+// One engine per page, driven by bench/web.bench.ts: `setup` builds InternImage-T (random weights, seeded) on one of
+// our backends or an onnxruntime-web session on the ONNX export of the same architecture, `pass` times one forward
+// pass of batch 1 (input upload to logits read back), `memory` reports what the page holds.
+import * as ort from 'onnxruntime-web/wasm';
+import { tensor } from '@internimage/core';
+import { createClassifier } from 'internimage';
+
+export interface BenchSetup {
+  engine: 'internimage' | 'onnxruntime';
+  /** Our backend (engine 'internimage'). */
+  backend?: string;
+  threads: number;
+  size: number;
+  /** The ONNX model and onnxruntime-web's .wasm folder, as URLs of the server (engine 'onnxruntime'). */
+  onnxUrl?: string;
+  ortWasmUrl?: string;
+}
+
+export interface SetupInfo {
+  /** What actually runs: backend mode, thread count, runtime version. */
+  runs: string;
+  setupMs: number;
+  crossOriginIsolated: boolean;
+}
+
+let pass: (() => Promise<void>) | null = null;
+
+function input(size: number): Float32Array {
+  // Deterministic values in [-1, 1): both engines see the same input.
+  let s = 1;
+  return Float32Array.from({ length: 3 * size * size }, () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 31) - 1);
+}
+
+async function setupInternImage(cfg: BenchSetup): Promise<string> {
+  const backend = cfg.backend ?? 'wasm';
+  const clf = await createClassifier({ variant: 't', backend, threads: backend === 'wasm' ? cfg.threads : undefined });
+  const x = tensor(input(cfg.size), [1, 3, cfg.size, cfg.size]);
+  pass = async () => {
+    const logits = clf.model.classify(x);
+    await logits.data();
+    logits.dispose();
+  };
+  return backend === 'wasm' ? `wasm, ${cfg.threads} thread${cfg.threads > 1 ? 's' : ''}` : backend;
+}
+
+async function setupOrt(cfg: BenchSetup): Promise<string> {
+  if (!cfg.onnxUrl || !cfg.ortWasmUrl) throw new Error('setup: onnxruntime needs onnxUrl and ortWasmUrl');
+  ort.env.wasm.numThreads = cfg.threads;
+  ort.env.wasm.wasmPaths = cfg.ortWasmUrl;
+  const session = await ort.InferenceSession.create(cfg.onnxUrl, {
+    executionProviders: ['wasm'], graphOptimizationLevel: 'all', executionMode: 'sequential',
+  });
+  const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', input(cfg.size), [1, 3, cfg.size, cfg.size]) };
+  pass = async () => {
+    const out = await session.run(feeds);
+    for (const t of Object.values(out)) t.dispose();
+  };
+  return `onnxruntime-web ${ort.env.versions.web} wasm, ${cfg.threads} thread${cfg.threads > 1 ? 's' : ''}`;
+}
+
+interface UserAgentMemory {
+  bytes: number;
+}
+
+async function measureMemory(): Promise<{ bytes: number; source: string }> {
+  const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<UserAgentMemory> }).measureUserAgentSpecificMemory;
+  if (measure && globalThis.crossOriginIsolated) {
+    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000));
+    const result = await Promise.race([measure.call(performance), timeout]);
+    if (result) return { bytes: result.bytes, source: 'measureUserAgentSpecificMemory' };
+  }
+  const heap = (performance as { memory?: { usedJSHeapSize: number } }).memory;
+  return { bytes: heap?.usedJSHeapSize ?? NaN, source: 'performance.memory (JS heap only)' };
+}
+
+const api = {
+  async setup(cfg: BenchSetup): Promise<SetupInfo> {
+    const start = performance.now();
+    const runs = cfg.engine === 'internimage' ? await setupInternImage(cfg) : await setupOrt(cfg);
+    return { runs, setupMs: performance.now() - start, crossOriginIsolated: globalThis.crossOriginIsolated };
+  },
+  /** One timed pass, in milliseconds. */
+  async pass(): Promise<number> {
+    if (!pass) throw new Error('pass: call setup first');
+    const start = performance.now();
+    await pass();
+    return performance.now() - start;
+  },
+  memory: measureMemory,
+};
+
+(globalThis as { bench?: typeof api }).bench = api;
+document.title = 'bench ready';

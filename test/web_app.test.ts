@@ -1,0 +1,74 @@
+// The web app end to end in headless Chromium: it loads with the bundled MNIST model, classifies an uploaded digit as
+// the official model does, draws the sampling points of a clicked pixel, reports a non-image as an error and keeps
+// working, and logs no console error. A screenshot is saved to test/output/web-app.png.
+import test from 'ava';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readSafetensors } from '@internimage/core';
+import { CHROMIUM, launchChromium } from './harness/browser.js';
+import { readFixtureBytes } from './harness/fixtures.js';
+import { buildAndServeWebApp } from './harness/web_app.js';
+
+const DIGIT = '000_label9.png';
+const digitPath = fileURLToPath(new URL(`./fixtures/mnist/digits/${DIGIT}`, import.meta.url));
+const screenshot = fileURLToPath(new URL('./output/web-app.png', import.meta.url));
+
+/** The official model's probabilities for reference digit `index` (softmax of its float64 logits). */
+function officialProbabilities(index: number): number[] {
+  const logits = readSafetensors(readFixtureBytes('mnist/mnist_test_reference.safetensors')).values('logits').data;
+  const row = Array.from(logits.subarray(index * 10, index * 10 + 10));
+  const max = Math.max(...row);
+  const exp = row.map((v) => Math.exp(v - max));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  return exp.map((e) => e / sum);
+}
+
+const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+
+(skip ? test.skip : test)(`web app: classify a digit, show its sampling points, report a non-image${skip ? ` (skipped: ${skip})` : ''}`, async (t) => {
+  const app = await buildAndServeWebApp();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(app.url);
+    const status = page.getByTestId('status');
+    await t.notThrowsAsync(status.filter({ hasText: 'model ready' }).waitFor({ timeout: 60_000 }), 'the bundled model loads');
+    t.true(await page.evaluate(() => globalThis.crossOriginIsolated), 'the preview server sends COOP/COEP');
+
+    // A digit: the top class and its probability are the official model's.
+    await page.getByTestId('image-input').setInputFiles(digitPath);
+    await status.filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+    const rows = await page.getByTestId('predictions').locator(':scope > *').allTextContents();
+    t.is(rows.length, 5);
+    const probs = officialProbabilities(Number(DIGIT.slice(0, 3)));
+    const official = probs.indexOf(Math.max(...probs));
+    t.regex(rows[0]!, new RegExp(`^${official}\\b`), `top class ${official} (rows: ${rows.join(' | ')})`);
+    t.true(rows[0]!.includes(`${(100 * probs[official]!).toFixed(1)} %`), `probability ${(100 * probs[official]!).toFixed(1)} % (row: ${rows[0]})`);
+
+    // A click on the image draws the sampling points of stage 1, block 0 for that pixel, with a legend.
+    await page.locator('#view').click({ position: { x: 224, y: 224 } });
+    await page.locator('#legend .swatches li').first().waitFor({ timeout: 30_000 });
+    t.is(await page.locator('#legend .swatches li').count(), 2, 'stage 1 of the MNIST model has 2 groups');
+
+    // Not an image: an error in words, then the app still classifies.
+    await page.getByTestId('image-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await status.filter({ hasText: /^error:/ }).waitFor({ timeout: 30_000 });
+    t.regex((await status.textContent())!, /^error: .*notes\.txt.*not a PNG or JPEG/);
+    await page.getByTestId('image-input').setInputFiles(digitPath);
+    await status.filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+
+    await page.locator('#view').click({ position: { x: 200, y: 160 } });
+    await page.locator('#legend').filter({ hasText: 'pixel (14, 11)' }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    t.log(`screenshot: ${screenshot}`);
+    t.deepEqual(consoleErrors, [], 'no console errors');
+  } finally {
+    await browser.close();
+    await app.close();
+  }
+});
