@@ -1,27 +1,9 @@
 // One engine per page, driven by bench/web.bench.ts: `setup` builds InternImage-T (random weights, seeded) on one of
 // our backends or an onnxruntime-web session on the ONNX export of the same architecture, `pass` times one forward
 // pass of batch 1 (input upload to logits read back), `memory` reports what the page holds.
-import * as ort from 'onnxruntime-web/wasm';
-import { tensor } from '@internimage/core';
-import { createClassifier } from 'internimage';
-
-export interface BenchSetup {
-  engine: 'internimage' | 'onnxruntime';
-  /** Our backend (engine 'internimage'). */
-  backend?: string;
-  threads: number;
-  size: number;
-  /** The ONNX model and onnxruntime-web's .wasm folder, as URLs of the server (engine 'onnxruntime'). */
-  onnxUrl?: string;
-  ortWasmUrl?: string;
-}
-
-export interface SetupInfo {
-  /** What actually runs: backend mode, thread count, runtime version. */
-  runs: string;
-  setupMs: number;
-  crossOriginIsolated: boolean;
-}
+// Each engine's code is imported only by the page that runs it.
+import type { BenchApi, BenchSetup, PageMemory } from '../protocol.js';
+import { READY_TITLE } from '../protocol.js';
 
 let pass: (() => Promise<void>) | null = null;
 
@@ -32,6 +14,7 @@ function input(size: number): Float32Array {
 }
 
 async function setupInternImage(cfg: BenchSetup): Promise<string> {
+  const [{ tensor }, { createClassifier }] = await Promise.all([import('@internimage/core'), import('internimage')]);
   const backend = cfg.backend ?? 'wasm';
   const clf = await createClassifier({ variant: 't', backend, threads: backend === 'wasm' ? cfg.threads : undefined });
   const x = tensor(input(cfg.size), [1, 3, cfg.size, cfg.size]);
@@ -45,6 +28,7 @@ async function setupInternImage(cfg: BenchSetup): Promise<string> {
 
 async function setupOrt(cfg: BenchSetup): Promise<string> {
   if (!cfg.onnxUrl || !cfg.ortWasmUrl) throw new Error('setup: onnxruntime needs onnxUrl and ortWasmUrl');
+  const ort = await import('onnxruntime-web/wasm');
   ort.env.wasm.numThreads = cfg.threads;
   ort.env.wasm.wasmPaths = cfg.ortWasmUrl;
   const session = await ort.InferenceSession.create(cfg.onnxUrl, {
@@ -58,12 +42,8 @@ async function setupOrt(cfg: BenchSetup): Promise<string> {
   return `onnxruntime-web ${ort.env.versions.web} wasm, ${cfg.threads} thread${cfg.threads > 1 ? 's' : ''}`;
 }
 
-interface UserAgentMemory {
-  bytes: number;
-}
-
-async function measureMemory(): Promise<{ bytes: number; source: string }> {
-  const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<UserAgentMemory> }).measureUserAgentSpecificMemory;
+async function measureMemory(): Promise<PageMemory> {
+  const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
   if (measure && globalThis.crossOriginIsolated) {
     const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000));
     const result = await Promise.race([measure.call(performance), timeout]);
@@ -73,14 +53,13 @@ async function measureMemory(): Promise<{ bytes: number; source: string }> {
   return { bytes: heap?.usedJSHeapSize ?? NaN, source: 'performance.memory (JS heap only)' };
 }
 
-const api = {
-  async setup(cfg: BenchSetup): Promise<SetupInfo> {
+const api: BenchApi = {
+  async setup(cfg) {
     const start = performance.now();
     const runs = cfg.engine === 'internimage' ? await setupInternImage(cfg) : await setupOrt(cfg);
     return { runs, setupMs: performance.now() - start, crossOriginIsolated: globalThis.crossOriginIsolated };
   },
-  /** One timed pass, in milliseconds. */
-  async pass(): Promise<number> {
+  async pass() {
     if (!pass) throw new Error('pass: call setup first');
     const start = performance.now();
     await pass();
@@ -89,5 +68,5 @@ const api = {
   memory: measureMemory,
 };
 
-(globalThis as { bench?: typeof api }).bench = api;
-document.title = 'bench ready';
+(globalThis as { bench?: BenchApi }).bench = api;
+document.title = READY_TITLE;

@@ -1,0 +1,160 @@
+// InternImage-T@224 batch 1 in headless Chromium: our wasm backend (1 and 2 threads) beside onnxruntime-web's wasm
+// provider with the same thread count, then every gpu.js mode that opens. Each engine runs in a page of its own (its
+// own renderer process, so its memory is its own); the two pages of a thread count run their passes alternately,
+// so both see the same machine load. Prints a table and writes bench/results/web-<date>.json.
+// Run: npm run bench:web [-- --pairs 8 --threads 1,2 --modes gpujs-webgpu,gpujs-webgl2,gpujs-webgl,gpujs-cpu --mode-budget 120]
+// Needs /usr/bin/chromium and bench/peers/internimage_t_224.onnx (/usr/bin/python3 bench/peers/export_internimage_onnx.py).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { CHROMIUM, launchChromium } from '../test/harness/browser.js';
+import { writeResults } from './harness.js';
+import { servePage } from './web/serve.js';
+import type { BenchApi, BenchSetup, SetupInfo } from './web/protocol.js';
+import { READY_TITLE } from './web/protocol.js';
+
+const { values: args } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: '8' },
+    threads: { type: 'string', default: '1,2' },
+    modes: { type: 'string', default: 'gpujs-webgpu,gpujs-webgl2,gpujs-webgl,gpujs-cpu' },
+    'mode-budget': { type: 'string', default: '120' },
+  },
+});
+const pairs = Number(args.pairs);
+const threadCounts = args.threads!.split(',').map(Number);
+const modes = args.modes ? args.modes.split(',') : [];
+const modeBudgetMs = Number(args['mode-budget']) * 1e3;
+const SIZE = 224;
+
+const onnxFile = fileURLToPath(new URL('./peers/internimage_t_224.onnx', import.meta.url));
+if (!existsSync(CHROMIUM)) throw new Error(`bench:web needs ${CHROMIUM} (apt-get install -y chromium)`);
+if (!existsSync(onnxFile)) throw new Error(`bench:web needs ${onnxFile}: /usr/bin/python3 bench/peers/export_internimage_onnx.py`);
+
+const pageConfig = fileURLToPath(new URL('./web/vite.config.ts', import.meta.url));
+await build({ configFile: pageConfig, logLevel: 'warn' });
+const server = await servePage(pageConfig);
+const browser = await launchChromium();
+const browserVersion = browser.version();
+
+/** Calls the page's `globalThis.bench[method](arg)`. */
+async function call<K extends keyof BenchApi>(page: Page, method: K, arg?: Parameters<BenchApi[K]>[0]): Promise<Awaited<ReturnType<BenchApi[K]>>> {
+  return page.evaluate(([m, a]) => (globalThis as unknown as { bench: Record<string, (x: unknown) => unknown> }).bench[m]!(a), [method, arg] as const) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+}
+
+interface EnginePage {
+  page: Page;
+  info: SetupInfo;
+  pid: number | null;
+}
+
+/** A fresh context (own renderer process) with the page set up for one engine. */
+async function openEngine(b: Browser, setup: BenchSetup): Promise<EnginePage> {
+  const before = new Set(await rendererPids(b));
+  const context = await b.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
+  await page.goto(server.url);
+  await page.waitForFunction((title) => (globalThis as { document?: { title: string } }).document?.title === title, READY_TITLE);
+  const pid = (await rendererPids(b)).find((p) => !before.has(p)) ?? null;
+  const info = await call(page, 'setup', setup);
+  return { page, info, pid };
+}
+
+const pass = (e: EnginePage) => call(e.page, 'pass');
+
+/** Renderer process ids, from Chromium's own process list. */
+async function rendererPids(b: Browser): Promise<number[]> {
+  const cdp = await b.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo') as { processInfo: Array<{ type: string; id: number }> };
+    return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Peak resident memory of a process (Linux VmHWM), in MiB. */
+function peakRssMb(pid: number | null): number | null {
+  if (pid === null || !existsSync(`/proc/${pid}/status`)) return null;
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
+async function memoryOf(e: EnginePage) {
+  const page = await call(e.page, 'memory');
+  return { peak_rss_mb: peakRssMb(e.pid), page_memory_mb: Math.round(page.bytes / 2 ** 20), page_memory_source: page.source };
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rows: Array<Record<string, unknown>> = [];
+const base = { variant: 't', size: SIZE, batch: 1, browser: `Chromium ${browserVersion} headless` };
+
+try {
+  for (const threads of threadCounts) {
+    console.log(`\n${threads} thread${threads > 1 ? 's' : ''}: wasm and onnxruntime-web, ${pairs} alternating pairs`);
+    const ours = await openEngine(browser, { engine: 'internimage', backend: 'wasm', threads, size: SIZE });
+    const peer = await openEngine(browser, {
+      engine: 'onnxruntime', threads, size: SIZE, onnxUrl: `${server.url}peers/internimage_t_224.onnx`, ortWasmUrl: `${server.url}ort/`,
+    });
+    await pass(ours);
+    await pass(peer);
+    const times = { ours: [] as number[], peer: [] as number[] };
+    for (let i = 0; i < pairs; i++) {
+      times.ours.push(await pass(ours));
+      times.peer.push(await pass(peer));
+      process.stdout.write('.');
+    }
+    const ratios = times.ours.map((t, i) => t / times.peer[i]!);
+    for (const [engine, e, ts] of [['wasm', ours, times.ours], ['onnxruntime-web', peer, times.peer]] as const) {
+      rows.push({
+        ...base, engine, runs: e.info.runs, threads, cross_origin_isolated: e.info.crossOriginIsolated,
+        median_ms: Math.round(median(ts)), min_ms: Math.round(Math.min(...ts)), samples: ts.length, setup_ms: Math.round(e.info.setupMs),
+        ratio_to_onnxruntime: engine === 'wasm' ? Number(median(ratios).toFixed(2)) : 1,
+        ...(await memoryOf(e)),
+      });
+      await e.page.context().close();
+    }
+  }
+
+  const ortOneThread = rows.find((r) => r.engine === 'onnxruntime-web' && r.threads === 1)?.median_ms as number | undefined;
+  for (const mode of modes) {
+    console.log(`\n${mode}`);
+    let e: EnginePage;
+    try {
+      e = await openEngine(browser, { engine: 'internimage', backend: mode, threads: 1, size: SIZE });
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      console.log(`  does not open here: ${reason}`);
+      rows.push({ ...base, engine: mode, unavailable: reason });
+      continue;
+    }
+    const times = [await pass(e)];
+    // The first pass compiles the shaders: time it apart, then as many passes as the budget allows (at least one).
+    const first = times.pop()!;
+    const start = Date.now();
+    do times.push(await pass(e));
+    while (times.length < 5 && Date.now() - start + times[times.length - 1]! < modeBudgetMs);
+    rows.push({
+      ...base, engine: mode, runs: e.info.runs, threads: 1,
+      median_ms: Math.round(median(times)), min_ms: Math.round(Math.min(...times)), first_pass_ms: Math.round(first), samples: times.length,
+      setup_ms: Math.round(e.info.setupMs),
+      ratio_to_onnxruntime: ortOneThread ? Number((median(times) / ortOneThread).toFixed(2)) : null,
+      ...(await memoryOf(e)),
+    });
+    await e.page.context().close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log('\n\n| engine | threads | median ms | min ms | × onnxruntime-web | peak renderer RSS MB | page memory MB |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  if (r.unavailable) console.log(`| ${r.engine} | – | does not open: ${r.unavailable} | | | | |`);
+  else console.log(`| ${r.runs} | ${r.threads} | ${r.median_ms} | ${r.min_ms} | ${r.ratio_to_onnxruntime ?? '–'} | ${r.peak_rss_mb ?? '–'} | ${r.page_memory_mb} |`);
+}
+writeResults('web', rows);
