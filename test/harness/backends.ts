@@ -1,6 +1,8 @@
-// The backends the shared suites run against. A new backend package adds one line here; a backend that cannot run
-// on this machine is reported as skipped with its reason, never silently passed.
+// The backends the shared suites run against: those of internimage's backend table that run in Node (a new backend
+// is added there). A backend that cannot run on this machine is reported as skipped with its reason, never silently
+// passed.
 import { setBackend } from '@internimage/core';
+import { BACKENDS, loadBackendPackage } from 'internimage';
 
 export interface BackendCandidate {
   /** Name given to setBackend(). */
@@ -9,14 +11,15 @@ export interface BackendCandidate {
   load: () => Promise<unknown>;
 }
 
-export const CANDIDATES: readonly BackendCandidate[] = [
-  { name: 'cpu', load: () => import('@internimage/backend-cpu') },
-  { name: 'wasm', load: () => import('@internimage/backend-wasm') },
-  { name: 'gpujs-webasm', load: () => import('@internimage/backend-gpujs') },
-  { name: 'gpujs-webgpu', load: () => import('@internimage/backend-gpujs') },
-  { name: 'gpujs-headlessgl', load: () => import('@internimage/backend-gpujs') },
-  { name: 'cuda', load: () => import('@internimage/backend-cuda') },
-];
+/** Table entries the suites leave out, and why. */
+const NOT_SUITED: Readonly<Record<string, string>> = {
+  gpujs: "the auto backend runs one of the gpu.js modes, each of which the suites run by name",
+  'gpujs-cpu': "gpu.js's plain-JavaScript mode runs the same generated kernels as gpujs-webasm, many times slower",
+};
+
+export const CANDIDATES: readonly BackendCandidate[] = BACKENDS
+  .filter((b) => b.platforms.includes('node') && !(b.name in NOT_SUITED))
+  .map((b) => ({ name: b.name, load: () => loadBackendPackage(b) }));
 
 /**
  * INTERNIMAGE_TEST_BACKENDS=cuda,gpujs-webgpu limits the shared suites to those backends (e.g. on a GPU machine);

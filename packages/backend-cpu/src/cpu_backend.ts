@@ -14,7 +14,7 @@ export interface ArrayStorage {
   release(array: TypedArray): void;
 }
 
-export interface CpuStorageOptions {
+export interface TypedArrayStorageOptions {
   /** Fill each fresh kernel output with NaN (int32: −2³¹) so that an element a kernel forgets to write shows up. */
   poison: boolean;
   /** Default: ordinary typed arrays, left to the garbage collector. */
@@ -23,18 +23,19 @@ export interface CpuStorageOptions {
 
 const typedArrays: ArrayStorage = { allocate: allocTyped, release: () => {} };
 
-/** Reference backend: each buffer is a typed array in this process. Other backends may reuse this storage. */
-export class CpuBackend implements Backend {
-  private readonly options: CpuStorageOptions;
+/**
+ * A backend whose buffers are typed arrays in this thread: the reference backend 'cpu', and the storage of 'wasm'
+ * (arrays in its WebAssembly memory).
+ */
+export class TypedArrayBackend implements Backend {
+  private readonly options: TypedArrayStorageOptions;
 
-  constructor(readonly name: string = 'cpu', options: Partial<CpuStorageOptions> = {}) {
+  constructor(readonly name: string = 'cpu', options: Partial<TypedArrayStorageOptions> = {}) {
     this.options = { poison: true, storage: typedArrays, ...options };
   }
 
   readonly floatPrecision = 32 as const;
   private readonly store = new Map<DataId, TypedArray>();
-  /** Buffers stored in a kernel's layout (see relayout): how to read their values, and their size in that form. */
-  private readonly relaid = new Map<DataId, { logical: () => TypedArray; bytes: number }>();
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
     const copy = this.options.storage.allocate(dtype, sizeOf(shape));
@@ -48,51 +49,46 @@ export class CpuBackend implements Backend {
     return Promise.resolve(this.readSync(dataId));
   }
 
-  /** The backend's own array (callers that hand it out must copy); a new one for a buffer stored in another layout. */
+  /** The backend's own array (callers that hand it out must copy). */
   readSync(dataId: DataId): TypedArray {
+    return this.arrayOf(dataId);
+  }
+
+  /** The array that stores the buffer, whatever layout it holds. */
+  protected arrayOf(dataId: DataId): TypedArray {
     const v = this.store.get(dataId);
-    if (!v) throw new Error('cpu backend: buffer not found (disposed, or created by another backend)');
-    return this.relaid.get(dataId)?.logical() ?? v;
+    if (!v) throw new Error(`${this.name} backend: buffer not found (disposed, or created by another backend)`);
+    return v;
   }
 
-  /**
-   * Keeps a buffer's values in another layout from now on (a kernel's packed form of a weight, so that the weight
-   * is not held twice): `array` (from the storage's allocate, or the old array's own storage rewritten: `inPlace`)
-   * replaces the buffer's array, the old one is released unless in place, and reads of the buffer's values go through
-   * `logical` (a new array in the usual layout: slow, for the rare reader other than that kernel).
-   */
-  relayout(dataId: DataId, array: TypedArray, logical: () => TypedArray, inPlace: boolean): void {
-    const old = this.store.get(dataId);
-    if (!old) throw new Error('cpu backend: buffer not found (disposed, or created by another backend)');
-    this.relaid.set(dataId, { logical, bytes: this.relaid.get(dataId)?.bytes ?? old.byteLength });
+  /** Stores `array` for the buffer from now on, releasing the previous array unless `array` reuses its storage. */
+  protected replaceArray(dataId: DataId, array: TypedArray, reusesStorage: boolean): void {
+    const old = this.arrayOf(dataId);
     this.store.set(dataId, array);
-    if (!inPlace) this.options.storage.release(old);
+    if (!reusesStorage) this.options.storage.release(old);
   }
 
-  /** Whether relayout() has given the buffer another layout. */
-  relaidBuffer(dataId: DataId): boolean {
-    return this.relaid.has(dataId);
+  /** Bytes the buffer counts for in memory(). */
+  protected bytesOf(_dataId: DataId, array: TypedArray): number {
+    return array.byteLength;
   }
 
   disposeData(dataId: DataId): void {
     const v = this.store.get(dataId);
     if (!v) return;
     this.store.delete(dataId);
-    this.relaid.delete(dataId);
     this.options.storage.release(v);
   }
 
   memory(): BackendMemory {
     let bytes = 0;
-    // Relaid buffers count with their logical size, so that memory() does not move when a kernel first packs one.
-    for (const [id, v] of this.store) bytes += this.relaid.get(id)?.bytes ?? v.byteLength;
+    for (const [id, v] of this.store) bytes += this.bytesOf(id, v);
     return { buffers: this.store.size, bytes };
   }
 
   dispose(): void {
     for (const v of this.store.values()) this.options.storage.release(v);
     this.store.clear();
-    this.relaid.clear();
   }
 
   /** Values of a kernel input. */
@@ -102,7 +98,7 @@ export class CpuBackend implements Backend {
 
   floats(t: TensorInfo): Float32Array {
     const v = this.readSync(t.dataId);
-    if (!(v instanceof Float32Array)) throw new Error(`cpu backend: expected a float32 buffer, got ${t.dtype}`);
+    if (!(v instanceof Float32Array)) throw new Error(`${this.name} backend: expected a float32 buffer, got ${t.dtype}`);
     return v;
   }
 
@@ -120,16 +116,21 @@ export class CpuBackend implements Backend {
   }
 }
 
-export function asCpu(backend: Backend): CpuBackend {
-  if (!(backend instanceof CpuBackend)) throw new Error(`cpu kernel called with backend '${backend.name}'`);
+/** The backend a kernel registered for `backendName` runs on, which must keep typed arrays. */
+export function asTypedArrayBackend(backend: Backend, backendName: string): TypedArrayBackend {
+  if (!(backend instanceof TypedArrayBackend)) throw new Error(`${backendName} kernel called with backend '${backend.name}'`);
   return backend;
 }
 
 /** A kernel config over typed-array storage: `fn` receives the kernel's typed args and the backend. */
-export function cpuKernel<K extends KernelName>(
+export function typedArrayKernel<K extends KernelName>(
   kernelName: K,
-  fn: (args: KernelArgs<K>, cpu: CpuBackend) => TensorInfo,
-  backendName = 'cpu',
+  fn: (args: KernelArgs<K>, backend: TypedArrayBackend) => TensorInfo,
+  backendName: string,
 ): KernelConfig<K> {
-  return { kernelName, backendName, kernelFunc: (args) => fn(args, asCpu(args.backend)) };
+  return { kernelName, backendName, kernelFunc: (args) => fn(args, asTypedArrayBackend(args.backend, backendName)) };
 }
+
+/** A kernel of the reference backend 'cpu'. */
+export const cpuKernel = <K extends KernelName>(kernelName: K, fn: (args: KernelArgs<K>, cpu: TypedArrayBackend) => TensorInfo): KernelConfig<K> =>
+  typedArrayKernel(kernelName, fn, 'cpu');

@@ -1,5 +1,5 @@
 import { GpujsBackend } from './gpujs_backend.js';
-import { AUTO_ORDER, openMode } from './modes.js';
+import { AUTO_ORDER, openMode } from '#modes';
 import type { Mode } from './storage.js';
 
 /** Backend names: 'gpujs' picks a mode by AUTO_ORDER; 'gpujs-<mode>' runs exactly that mode or fails. */

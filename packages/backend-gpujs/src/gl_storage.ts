@@ -1,21 +1,20 @@
 import { MAX_INDEXABLE } from './codegen.js';
 import type { GPUInstance, GpujsKernel, GpujsTexture } from './gpujs_types.js';
 import { gpujs } from './gpujs_types.js';
-import type { Storage } from './storage.js';
+import type { GLMode, Storage } from './storage.js';
 import { KERNEL_SETTINGS, assertMode } from './storage.js';
 
 const COPY = 'function(a) {\nreturn a[this.thread.x];\n}';
 
-/** headlessgl mode: a handle is a gpu.js float texture; writes go up once through a copy kernel. */
+/** WebGL modes (headless-gl in Node; webgl2, webgl in a page): a handle is a gpu.js float texture; writes go up once through a copy kernel. */
 export class GLStorage implements Storage<GpujsTexture> {
-  readonly mode = 'headlessgl' as const;
   readonly maxElements = MAX_INDEXABLE;
   private readonly gpu: GPUInstance;
   private readonly uploaders = new Map<number, GpujsKernel>();
   private textures = 0;
 
-  constructor() {
-    this.gpu = new gpujs.GPU({ mode: 'headlessgl' });
+  constructor(readonly mode: GLMode) {
+    this.gpu = new gpujs.GPU({ mode });
   }
 
   upload(values: Float32Array): GpujsTexture {
@@ -44,7 +43,7 @@ export class GLStorage implements Storage<GpujsTexture> {
 
   launch(kernel: GpujsKernel, args: readonly unknown[]): GpujsTexture {
     const out = kernel(...args) as GpujsTexture;
-    assertMode(kernel, 'headlessgl');
+    assertMode(kernel, this.mode);
     this.textures++;
     return out;
   }

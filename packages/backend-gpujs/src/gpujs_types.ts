@@ -1,6 +1,6 @@
 // The parts of gpu.js 2.24.1 this backend uses, typed here: its bundled index.d.ts predates the webgpu and webasm
-// modes. gpu.js is CommonJS and is loaded with createRequire.
-import { createRequire } from 'node:module';
+// modes. gpu.js is CommonJS (its browser field names a UMD build): its module object is the default export.
+import * as gpujsModule from 'gpu.js';
 
 /** A compiled kernel as gpu.js returns it (the "run shortcut"); `kernel` is the backend kernel instance. */
 export interface GpujsKernel {
@@ -61,9 +61,11 @@ export interface GPUInstance {
 }
 
 export interface GpujsModule {
-  GPU: (new (settings: { mode: string }) => GPUInstance) & { isHeadlessGLSupported: boolean; isWebAssemblySupported: boolean };
+  GPU: (new (settings: { mode: string }) => GPUInstance) & {
+    isHeadlessGLSupported: boolean; isWebAssemblySupported: boolean; isWebGL2Supported: boolean; isWebGLSupported: boolean;
+  };
   WebGPUContext: { acquire(): Promise<WebGPUContextObject>; destroy(): Promise<void> };
   WebGPUBufferResult: new (s: { buffer: GpuBuffer; output: number[]; componentCount?: number; context: unknown; kernel: unknown }) => WebGPUBufferResult;
 }
 
-export const gpujs = createRequire(import.meta.url)('gpu.js') as GpujsModule;
+export const gpujs = ((gpujsModule as { default?: unknown }).default ?? gpujsModule) as GpujsModule;

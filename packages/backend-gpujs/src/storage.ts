@@ -1,11 +1,15 @@
 import type { GpujsKernel } from './gpujs_types.js';
 
-/** The gpu.js modes this backend runs in. */
-export type Mode = 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
+/** The gpu.js modes this backend runs in: webgpu, headlessgl, webasm and cpu in Node; webgpu, webgl2, webgl and cpu in a page. */
+export type Mode = 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';
+export type GLMode = 'headlessgl' | 'webgl2' | 'webgl';
+
+/** Modes whose tensors live on a device (buffers or textures) rather than in host arrays. */
+export const isDeviceMode = (mode: Mode): boolean => mode !== 'webasm' && mode !== 'cpu';
 
 /**
  * Where one mode keeps tensor data, and how it runs a compiled kernel over it. `H` is the mode's handle: a GPU
- * buffer (webgpu), a texture (headlessgl) or a Float32Array (webasm, cpu). Handles hold float32 values.
+ * buffer (webgpu), a texture (WebGL modes) or a Float32Array (webasm, cpu). Handles hold float32 values.
  */
 export interface Storage<H> {
   readonly mode: Mode;

@@ -2,7 +2,6 @@ import { MAX_INDEXABLE } from './codegen.js';
 import type {
   GPUInstance, GpuBuffer, GpuDevice, GpujsKernel, GpujsKernelInstance, WebGPUBufferResult, WebGPUContextObject,
 } from './gpujs_types.js';
-import { uninstallDawn } from './dawn.js';
 import { gpujs } from './gpujs_types.js';
 import type { Storage } from './storage.js';
 import { KERNEL_SETTINGS, assertMode } from './storage.js';
@@ -101,7 +100,8 @@ export class WebGPUStorage implements Storage<WebGPUBufferResult> {
   private readonly device: GpuDevice;
   private readonly buffers: BufferPool;
 
-  constructor(private readonly context: WebGPUContextObject) {
+  /** `releasePlatform` runs when the last WebGPU storage goes (in Node: removes Dawn's navigator). */
+  constructor(private readonly context: WebGPUContextObject, private readonly releasePlatform: () => void = () => {}) {
     this.gpu = new gpujs.GPU({ mode: 'webgpu' });
     this.device = context.device;
     this.buffers = poolBuffers(this.device);
@@ -172,7 +172,7 @@ export class WebGPUStorage implements Storage<WebGPUBufferResult> {
     if (--openStorages === 0) {
       this.buffers.drain();
       void gpujs.WebGPUContext.destroy();
-      uninstallDawn();
+      this.releasePlatform();
     }
   }
 }

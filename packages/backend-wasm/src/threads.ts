@@ -1,55 +1,13 @@
-// Worker threads for the wasm kernels. Every worker instantiates the kernels' modules over the heap's shared memory
-// (modules reach a worker the first time one of their functions runs threaded) and runs parts of a kernel call: the
-// calling thread runs the first part itself and then waits (Atomics.wait, allowed on Node's main thread) for the
-// others. A part is a function of a module with its arguments; callers split their work so that results do not
-// depend on the thread count.
-import { MessageChannel, Worker } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+// Worker threads for the wasm kernels (Node worker threads or Web Workers, see platform.*.ts). Every worker
+// instantiates the kernels' modules over the heap's shared memory (modules reach a worker the first time one of their
+// functions runs threaded) and runs parts of a kernel call: the calling thread runs the first part itself and then
+// waits for the others. A part is a function of a module with its arguments; callers split their work so that results
+// do not depend on the thread count.
+import { startHelpers, threadsUnavailable, waitWhile } from '#platform';
 import { heap } from './heap.js';
+import type { HelperThreads } from './thread_protocol.js';
+import { DONE, FAILED, GEN, MAX_ARGS, SLOT, slotAt } from './thread_protocol.js';
 import type { WasmKernel } from './wasm_runtime.js';
-
-// Control words: [generation, done count, then per worker: function id (−1: nothing; the worker writes FAILED there
-// when the function threw), argument count, arguments].
-const FAILED = -2;
-const GEN = 0;
-const DONE = 1;
-const MAX_ARGS = 24;
-const SLOT = 2 + MAX_ARGS;
-const slotAt = (w: number) => 2 + w * SLOT;
-
-const WORKER_SOURCE = `
-const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
-const { memory, control, index, port } = workerData;
-const ints = new Int32Array(control);
-const floats = new Float32Array(control);
-const modules = [];
-const fns = [];
-let seen = 0;
-parentPort.postMessage('ready');
-for (;;) {
-  Atomics.wait(ints, ${GEN}, seen);
-  seen = Atomics.load(ints, ${GEN});
-  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-    const { id, moduleId, module, name, floatArgs } = m.message;
-    if (module) modules[moduleId] = new WebAssembly.Instance(module, { env: { memory } }).exports;
-    fns[id] = { fn: modules[moduleId][name], floatArgs };
-  }
-  const s = 2 + index * ${SLOT};
-  const id = ints[s];
-  if (id >= 0) {
-    try {
-      const { fn, floatArgs } = fns[id];
-      const args = [];
-      for (let i = 0; i < ints[s + 1]; i++) args.push(floatArgs.includes(i) ? floats[s + 2 + i] : ints[s + 2 + i]);
-      fn(...args);
-    } catch {
-      ints[s] = ${FAILED};
-    }
-  }
-  Atomics.add(ints, ${DONE}, 1);
-  Atomics.notify(ints, ${DONE});
-}
-`;
 
 /** A function of a kernel module, as workers know it. */
 interface Registered {
@@ -58,15 +16,13 @@ interface Registered {
 }
 
 export class KernelThreads {
-  private readonly workers: Worker[] = [];
-  private readonly ports: MessagePort[] = [];
   private readonly ints: Int32Array;
   private readonly floats: Float32Array;
   private readonly moduleIds = new Map<WebAssembly.Module, number>();
   private readonly registered = new Map<WebAssembly.Module, Map<string, Registered>>();
   private nextFunction = 0;
 
-  private constructor(readonly helpers: number, control: SharedArrayBuffer) {
+  private constructor(readonly helpers: number, control: SharedArrayBuffer, private readonly threads: HelperThreads) {
     this.ints = new Int32Array(control);
     this.floats = new Float32Array(control);
   }
@@ -74,22 +30,7 @@ export class KernelThreads {
   /** `helpers` workers besides the calling thread, ready when the promise resolves. */
   static async start(helpers: number): Promise<KernelThreads> {
     const control = new SharedArrayBuffer((2 + helpers * SLOT) * 4);
-    const pool = new KernelThreads(helpers, control);
-    const memory = heap().memory;
-    await Promise.all(Array.from({ length: helpers }, (_, index) => new Promise<void>((resolve, reject) => {
-      const { port1, port2 } = new MessageChannel();
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory, control, index, port: port2 }, transferList: [port2] });
-      w.once('message', () => {
-        // Idle workers must not keep the process alive.
-        w.unref();
-        port1.unref();
-        resolve();
-      });
-      w.once('error', reject);
-      pool.workers.push(w);
-      pool.ports.push(port1);
-    })));
-    return pool;
+    return new KernelThreads(helpers, control, await startHelpers(helpers, heap().memory, control));
   }
 
   /** Threads in all: the caller and the helpers. */
@@ -129,9 +70,7 @@ export class KernelThreads {
       if (parts[0]) fn(...parts[0]);
     } finally {
       // The workers use the same memory: wait for them even when this thread's part threw.
-      for (let done = Atomics.load(ctrl, DONE); done < this.helpers; done = Atomics.load(ctrl, DONE)) {
-        Atomics.wait(ctrl, DONE, done);
-      }
+      for (let done = Atomics.load(ctrl, DONE); done < this.helpers; done = Atomics.load(ctrl, DONE)) waitWhile(ctrl, DONE, done);
     }
     for (let w = 0; w < this.helpers; w++) {
       if (ctrl[slotAt(w)] === FAILED) throw new Error(`wasm kernel '${name}' failed on worker thread ${w + 1}`);
@@ -147,28 +86,46 @@ export class KernelThreads {
     const first = moduleId === undefined;
     if (moduleId === undefined) this.moduleIds.set(module, moduleId = this.moduleIds.size);
     const entry = { id: this.nextFunction++, floatArgs: [...floatArgs] };
-    for (const port of this.ports) port.postMessage({ id: entry.id, moduleId, module: first ? module : undefined, name, floatArgs: entry.floatArgs });
+    this.threads.post({ id: entry.id, moduleId, module: first ? module : undefined, name, floatArgs: entry.floatArgs });
     if (!byName) this.registered.set(module, byName = new Map());
     byName.set(name, entry);
     return entry;
   }
 
-  async stop(): Promise<void> {
-    for (const port of this.ports) port.close();
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  stop(): Promise<void> {
+    return this.threads.stop();
   }
 }
 
 let pool: KernelThreads | null = null;
+let requested = 1;
+let singleThreadReason: string | null = null;
 
 /**
  * Threads for the wasm kernels (the caller plus n − 1 workers); 1 (the default) runs everything on the calling
- * thread. Resolves when the workers are ready.
+ * thread. Resolves when the workers are ready. Where workers cannot share the heap (a page that is not cross-origin
+ * isolated) the kernels run on one thread and threadsInfo() says why.
  */
 export async function setThreads(n: number): Promise<void> {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setThreads: expected a positive integer, got ${n}`);
   await pool?.stop();
-  pool = n > 1 ? await KernelThreads.start(n - 1) : null;
+  pool = null;
+  requested = n;
+  singleThreadReason = n > 1 ? threadsUnavailable() : null;
+  if (n > 1 && !singleThreadReason) pool = await KernelThreads.start(n - 1);
+}
+
+export interface ThreadsInfo {
+  /** Threads the kernels run on. */
+  threads: number;
+  /** Threads asked for with setThreads(). */
+  requested: number;
+  /** Why fewer threads run than were asked for. */
+  reason?: string;
+}
+
+export function threadsInfo(): ThreadsInfo {
+  return { threads: getThreads(), requested, ...(singleThreadReason ? { reason: singleThreadReason } : {}) };
 }
 
 export function getThreads(): number {

@@ -1,6 +1,6 @@
-// Compiles generated modules once, with relaxed SIMD (fused multiply-add) where the runtime has it, plain SIMD
+// Compiles generated modules once, with relaxed SIMD (fused multiply-add) where the runtime validates it, plain SIMD
 // otherwise; every module imports the backend's one memory (heap.ts).
-import v8 from 'node:v8';
+import { enableRelaxedSimd } from '#platform';
 import { heap } from './heap.js';
 
 export interface WasmKernel<F> {
@@ -12,22 +12,19 @@ export interface WasmKernel<F> {
 
 let relaxed: boolean | undefined;
 
-export function instantiate<F>(build: (fma: boolean) => Uint8Array<ArrayBuffer>): WasmKernel<F> {
-  const memory = heap().memory;
-  const make = (fma: boolean) => {
-    const module = new WebAssembly.Module(build(fma));
-    return { module, instance: new WebAssembly.Instance(module, { env: { memory } }) };
-  };
-  if (relaxed !== false) {
-    try {
-      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-      const { module, instance } = make(true);
-      relaxed = true;
-      return { exports: instance.exports as F, fma: true, module };
-    } catch {
-      relaxed = false;
-    }
+/** Feature test: whether the runtime accepts `probe`, a module using relaxed SIMD (enabled first where a flag does it). */
+function relaxedSimd(probe: Uint8Array<ArrayBuffer>): boolean {
+  if (relaxed === undefined) {
+    enableRelaxedSimd();
+    relaxed = WebAssembly.validate(probe);
   }
-  const { module, instance } = make(false);
-  return { exports: instance.exports as F, fma: false, module };
+  return relaxed;
+}
+
+export function instantiate<F>(build: (fma: boolean) => Uint8Array<ArrayBuffer>): WasmKernel<F> {
+  const fmaModule = build(true);
+  const fma = relaxedSimd(fmaModule);
+  const module = new WebAssembly.Module(fma ? fmaModule : build(false));
+  const instance = new WebAssembly.Instance(module, { env: { memory: heap().memory } });
+  return { exports: instance.exports as F, fma, module };
 }

@@ -20,9 +20,13 @@ export * from './ops/conv_pool.js';
 export * from './ops/shape_ops.js';
 export * from './ops/dcnv3.js';
 export { fromNdarray, toNdarray } from './ndarray.js';
-export { MAX_HEADER_BYTES, SafetensorsFile, readSafetensors, safetensorsHeader, writeSafetensors } from './io/safetensors.js';
+export { MAX_HEADER_BYTES, SafetensorsFile, loadSafetensors, readSafetensors, safetensorsHeader, writeSafetensors } from './io/safetensors.js';
 export type { RawTensor, SafetensorsEntry, SafetensorsInput, StoredAs, StoredTensor } from './io/safetensors.js';
-export { readSafetensorsFile, streamSafetensorsFile, writeSafetensorsFile } from './io/safetensors_file.js';
+export { fileSource, readSafetensorsFile, streamSafetensorsFile, writeSafetensorsFile } from '#files';
+export type { FetchOptions } from './io/fetch_bytes.js';
+export { DEFAULT_CACHE, fetchBytes } from './io/fetch_bytes.js';
+export type { BytesInput } from './io/open_bytes.js';
+export { openBytes } from './io/open_bytes.js';
 
 import { engine } from './engine.js';
 import type { BackendFactory } from './backend.js';
@@ -48,7 +52,7 @@ export function dispose(...tensors: Array<Tensor | undefined>): void {
 }
 export { relativeL2Error } from './compare.js';
 export type { RandomAccess } from './io/random_access.js';
-export { bytesSource, fileSource } from './io/random_access.js';
+export { bytesSource } from './io/random_access.js';
 export type { ZipEntry } from './io/zip.js';
 export { ZipReader } from './io/zip.js';
 export type { GlobalHandler, UnpickleOptions } from './io/pickle.js';

@@ -1,12 +1,11 @@
 // Opens a weights file — a PyTorch .pth (torch.save zip) or a .safetensors — and maps its tensors to the canonical
 // (official classification) state_dict names: unwraps {'model': ...}, {'state_dict': ...} or 'model_ema', strips
 // 'module.', 'backbone.' and 'model.' prefixes, and undoes the Hugging Face export's renames.
-import { readSync, openSync, closeSync } from 'node:fs';
 import type { Tensor } from '@internimage/core';
 import {
-  FormatError, PyDict, SafetensorsFile, TensorRef, TorchCheckpoint, fromTypedArray, readSafetensorsFile,
+  FormatError, PyDict, SafetensorsFile, TensorRef, TorchCheckpoint, fromTypedArray, openBytes, readSafetensors,
 } from '@internimage/core';
-import type { StorageDType } from '@internimage/core';
+import type { BytesInput, FetchOptions, StorageDType } from '@internimage/core';
 import type { TensorSource } from './weights.js';
 
 export interface OpenOptions {
@@ -48,19 +47,19 @@ export function canonicalName(name: string): string {
   return n;
 }
 
-function isZip(path: string): boolean {
-  const fd = openSync(path, 'r');
+/**
+ * Opens weights from a file path (Node), a URL (fetched with progress, kept in a page's cache), a Blob/File or bytes,
+ * recognising the format by its content. `onProgress` reports the download of a URL.
+ */
+export async function openWeightsFile(input: BytesInput, options: OpenOptions & FetchOptions = {}): Promise<WeightsFile> {
+  const src = await openBytes(input, options);
+  const zip = src.size >= 4 && (([a, b, c, d]) => a === 0x50 && b === 0x4b && c === 0x03 && d === 0x04)(src.read(0, 4));
+  if (zip) return openPth(TorchCheckpoint.fromRandomAccess(src), options);
   try {
-    const head = new Uint8Array(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+    return openSafetensors(readSafetensors(src.read(0, src.size)), options);
   } finally {
-    closeSync(fd);
+    src.close();
   }
-}
-
-/** Opens `path`, recognising the format by its content. */
-export async function openWeightsFile(path: string, options: OpenOptions = {}): Promise<WeightsFile> {
-  return isZip(path) ? openPth(TorchCheckpoint.open(path), options) : openSafetensors(await readSafetensorsFile(path), options);
 }
 
 function canonicalMap<T>(names: Iterable<[string, T]>, notes: string[]): Map<string, T> {

@@ -1,25 +1,27 @@
 // The user-facing pipeline, in the shape transformers.js users know: create once, classify images, dispose.
-import type { Tensor } from '@internimage/core';
+import type { BytesInput, FetchOptions, Tensor } from '@internimage/core';
 import { ArgumentError, getBackend, softmax, tensor, tidy } from '@internimage/core';
-import { imagenetLabels } from './assets.js';
+import { loadImagenetLabels } from './assets.js';
 import { DEFAULT_BACKEND, useBackend } from './backends.js';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
-import { decodeImage, readImage } from './image/decode.js';
+import type { ImageInput } from './image/input.js';
+import { toImage8 } from './image/input.js';
 import { loadModel } from './load.js';
 import { InternImage } from './model.js';
-import type { Image8 } from './preprocess/resize.js';
 import { preprocess } from './preprocess/transform.js';
 
-/** A path to a PNG/JPEG file, the file's bytes, or decoded 8-bit pixels. */
-export type ImageInput = string | Uint8Array | Image8;
+export type { ImageInput };
 
 export interface ClassifierOptions {
   /** A published variant ('t' … 'g'); default 't' when neither weights nor config say otherwise. */
   variant?: string;
   config?: Partial<InternImageConfig>;
-  /** A .pth or .safetensors file; without it the weights are random (seeded) and predictions meaningless. */
-  weights?: string;
+  /**
+   * A .pth or .safetensors: a path (Node), a URL (downloaded with progress, kept in a page's cache), a Blob/File or
+   * bytes. Without it the weights are random (seeded) and predictions meaningless.
+   */
+  weights?: BytesInput;
   /** Backend to run on (activated for you); default: the active one, or 'wasm'. */
   backend?: string;
   /** Class names; default ImageNet-1k for 1000 classes, otherwise the class index as text. */
@@ -33,6 +35,10 @@ export interface ClassifierOptions {
   /** Threads for the wasm backend's kernels (default: leave the backend's setting, initially 1). */
   threads?: number;
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
+  /** Progress of downloading `weights` from a URL: bytes so far and in total (0 when the server does not say). */
+  onDownload?: FetchOptions['onProgress'];
+  /** Cache API cache for downloaded weights in a page (default 'internimage'); false to store nothing. */
+  cache?: FetchOptions['cache'];
 }
 
 export interface Prediction {
@@ -61,13 +67,6 @@ export interface Classifier {
   dispose(): void;
 }
 
-async function toImage8(input: ImageInput, index: number): Promise<Image8> {
-  if (typeof input === 'string') return readImage(input);
-  if (input instanceof Uint8Array) return decodeImage(input, `image ${index}`);
-  if (input && typeof input === 'object' && input.data instanceof Uint8Array) return input;
-  throw new ArgumentError('classify', `images[${index}]`, 'a file path, the bytes of a PNG/JPEG, or {data, width, height, channels}', typeof input);
-}
-
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   const backend = options.backend ?? getBackend() ?? DEFAULT_BACKEND;
   await useBackend(backend);
@@ -82,6 +81,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   if (options.weights) {
     const loaded = await loadModel(options.weights, {
       config: options.config, variant: options.variant, ema: options.ema, onProgress: options.onProgress,
+      onDownload: options.onDownload, cache: options.cache,
     });
     ({ model, config, notes } = loaded);
   } else {
@@ -89,7 +89,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     model = InternImage.random(config, { seed });
   }
   const imageSize = options.imageSize ?? config.imgSize;
-  const labels = options.labels ?? (config.numClasses === 1000 ? imagenetLabels() : Array.from({ length: config.numClasses }, (_, i) => String(i)));
+  const labels = options.labels ?? (config.numClasses === 1000 ? await loadImagenetLabels() : Array.from({ length: config.numClasses }, (_, i) => String(i)));
   if (labels.length !== config.numClasses) {
     model.dispose();
     throw new ArgumentError('createClassifier', 'labels', `${config.numClasses} names (the model's classes)`, `${labels.length}`);
@@ -127,7 +127,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
 
   return {
     config, imageSize, labels, notes, model, backend,
-    weights: options.weights ?? `random (seed ${seed})`,
+    weights: weightsName(options.weights) ?? `random (seed ${seed})`,
     classify: classify as Classifier['classify'],
     features: async (images) => {
       const x = await batchOf(images);
@@ -142,3 +142,10 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   };
 }
 
+
+function weightsName(weights: BytesInput | undefined): string | undefined {
+  if (weights === undefined) return undefined;
+  if (typeof weights === 'string') return weights;
+  if (weights instanceof URL) return weights.href;
+  return (weights as { name?: string }).name ?? `${weights instanceof Uint8Array || weights instanceof ArrayBuffer ? 'bytes' : 'blob'} (${(weights as { byteLength?: number; size?: number }).byteLength ?? (weights as { size?: number }).size} bytes)`;
+}

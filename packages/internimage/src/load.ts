@@ -1,6 +1,7 @@
-// One call from a weights file on disk to a model: open (.pth or .safetensors), canonical names, config (given or
-// inferred from shapes), strict loading with progress.
-import { basename } from 'node:path';
+// One call from weights (a file, a URL, a Blob or bytes) to a model: open (.pth or .safetensors), canonical names,
+// config (given or inferred from shapes), strict loading with progress.
+import type { BytesInput, FetchOptions } from '@internimage/core';
+import { baseName } from '#platform';
 import type { InternImageConfig } from './config.js';
 import { validateConfig, variantConfig } from './config.js';
 import type { WeightsFile } from './checkpoint.js';
@@ -19,6 +20,12 @@ export interface LoadModelOptions {
   strict?: boolean;
   /** Called as tensors are read: bytes (float32) loaded so far and in total. */
   onProgress?: (loadedBytes: number, totalBytes: number, name: string) => void;
+  /** Called as a URL downloads: bytes so far and in total (0 when the server does not say). */
+  onDownload?: FetchOptions['onProgress'];
+  /** Cache API cache for downloads in a page (default 'internimage'); false to store nothing. */
+  cache?: FetchOptions['cache'];
+  /** The file name, for the image size its name may carry, when `weights` is a Blob or bytes. */
+  name?: string;
 }
 
 export interface LoadedModel {
@@ -32,7 +39,7 @@ export interface LoadedModel {
 
 /** The evaluation size encoded in published checkpoint names: internimage_t_1k_224.pth → 224. */
 export function imageSizeFromName(path: string): number | null {
-  const m = /_(\d{2,4})\.[A-Za-z]+$/.exec(basename(path));
+  const m = /_(\d{2,4})\.[A-Za-z]+$/.exec(baseName(path));
   return m ? Number(m[1]) : null;
 }
 
@@ -41,8 +48,16 @@ export function shapesOf(file: WeightsFile): Map<string, readonly number[]> {
   return new Map(file.names().map((n) => [n, file.shapeOf(n)]));
 }
 
-export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
-  const file = await openWeightsFile(path, { ema: options.ema });
+/** The name of weights given as a location, URL or File (bytes and plain Blobs have none). */
+function nameOf(weights: BytesInput): string | undefined {
+  if (typeof weights === 'string') return weights;
+  if (weights instanceof URL) return weights.pathname;
+  return (weights as { name?: unknown }).name as string | undefined;
+}
+
+export async function loadModel(weights: BytesInput, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const file = await openWeightsFile(weights, { ema: options.ema, onProgress: options.onDownload, cache: options.cache });
+  const path = options.name ?? nameOf(weights);
   try {
     const notes = [...file.notes];
     let config: InternImageConfig;
@@ -58,7 +73,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       config = inferred.config;
       variant = inferred.variant;
       notes.push(...inferred.notes);
-      const size = imageSizeFromName(path);
+      const size = path === undefined ? null : imageSizeFromName(path);
       if (size !== null && size !== config.imgSize) {
         config = { ...config, imgSize: size };
         notes.push(`image size ${size} taken from the file name`);

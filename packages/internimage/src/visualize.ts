@@ -1,6 +1,6 @@
 // The deformable receptive field as a picture: where one DCNv3 block samples for chosen output pixels.
 import type { Classifier, ImageInput } from './classifier.js';
-import { decodeImage, readImage } from './image/decode.js';
+import { toImage8 } from './image/input.js';
 import type { RGB } from './image/draw.js';
 import { cross, disc, enlarge } from './image/draw.js';
 import type { Image8 } from './preprocess/resize.js';
@@ -46,7 +46,7 @@ export async function visualizeSampling(clf: Classifier, image: ImageInput, opti
       throw new ArgumentError('visualize', `at[${i}]`, `pixel coordinates inside the ${S}×${S} preprocessed image`, `${x},${y}`);
     }
   });
-  const img8 = typeof image === 'string' ? await readImage(image) : image instanceof Uint8Array ? await decodeImage(image) : image;
+  const img8 = await toImage8(image, 0);
   const x = await clf.preprocess(img8);
   const { offset, mask, stride, points: P, offsetScale } = (() => {
     try {

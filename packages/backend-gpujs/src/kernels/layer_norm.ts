@@ -1,6 +1,7 @@
 import type { TensorInfo } from '@internimage/core';
 import { divmod, kernelSource } from '../codegen.js';
 import { gpujsKernel } from './kernel.js';
+import { isDeviceMode } from '../storage.js';
 
 /** Pass 1: per row, [mean, 1/sqrt(var + eps)] (two-pass variance, as the reference). */
 export function rowStatsSource(c: number, eps: number): string {
@@ -38,7 +39,7 @@ export function fusedLayerNormSource(c: number, eps: number, weight: boolean, bi
 
 export const layerNormKernel = gpujsKernel('LayerNorm', ({ inputs: { x, weight, bias }, attrs: { eps } }, backend) => {
   const c = x.shape[x.shape.length - 1]!;
-  if (backend.mode === 'webgpu' || backend.mode === 'headlessgl') {
+  if (isDeviceMode(backend.mode)) {
     const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])] as TensorInfo[];
     const source = fusedLayerNormSource(c, eps, !!weight, !!bias);
     return backend.run({

@@ -1,4 +1,4 @@
-import { cpuKernel } from '@internimage/backend-cpu';
+import { wasmKernel } from '../wasm_backend.js';
 import { BINARY_OPS, binaryModule } from '../binary_kernel.js';
 import type { FastBinaryOp } from '../binary_kernel.js';
 import { addressOf, withAddress } from '../heap.js';
@@ -20,7 +20,7 @@ let instance: WasmKernel<Record<FastBinaryOp, Same> & Record<`${FastBinaryOp}_ro
  * (per-channel scales; a multiple of 4 long) — in the WASM SIMD kernel (the last n mod 4 of equal shapes in
  * JavaScript); every other case is the reference kernel's general broadcasting.
  */
-export const binaryConfig = cpuKernel('Binary', (args, be) => {
+export const binaryConfig = wasmKernel('Binary', (args, be) => {
   const { inputs: { a, b }, attrs: { op, outShape } } = args;
   const same = a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
   const lastAxis = b.shape.length === 1 && b.shape[0] === a.shape[a.shape.length - 1] && outShape.length === a.shape.length &&
@@ -45,4 +45,4 @@ export const binaryConfig = cpuKernel('Binary', (args, be) => {
     splitWork(main / 4, VECTORS_PER_THREAD).map(([v0, nv]) => [pa + v0 * 16, pb + v0 * 16, po + v0 * 16, nv * 16]))));
   for (let i = main; i < n; i++) out[i] = name === 'add' ? av[i]! + bv[i]! : name === 'sub' ? av[i]! - bv[i]! : av[i]! * bv[i]!;
   return info;
-}, 'wasm');
+});

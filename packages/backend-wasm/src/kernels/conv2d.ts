@@ -1,4 +1,5 @@
-import { cpuKernel, imageStrides } from '@internimage/backend-cpu';
+import { imageStrides } from '@internimage/backend-cpu/shared';
+import { wasmKernel } from '../wasm_backend.js';
 import type { Conv2DInfo } from '@internimage/core';
 import { gemm, packTransposed } from '../gemm.js';
 import { addressOf, heap, withScratch } from '../heap.js';
@@ -17,7 +18,7 @@ const referenceConv2d = reference('Conv2D');
  * convolutions have nothing to gain from GEMM: NHWC stride-1 ones (the DCNv3 offset branch) take a WASM SIMD kernel,
  * others the reference loop.
  */
-export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
+export const conv2dConfig = wasmKernel('Conv2D', (args, be) => {
   const { inputs: { x, weight, bias }, attrs: g } = args;
   const inPerGroup = g.inChannels / g.groups;
   if (isSimdDepthwise(g)) {
@@ -86,7 +87,7 @@ export const conv2dConfig = cpuKernel('Conv2D', (args, be) => {
     }
   });
   return info;
-}, 'wasm');
+});
 
 let im2col: WasmKernel<unknown> | undefined;
 

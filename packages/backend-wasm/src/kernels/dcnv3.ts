@@ -1,4 +1,4 @@
-import { cpuKernel } from '@internimage/backend-cpu';
+import { wasmKernel } from '../wasm_backend.js';
 import { dcnv3Module } from '../dcnv3_kernel.js';
 import { DCNV3_SAMPLE_FLOAT_ARGS, dcnv3SampleModule } from '../dcnv3_sample_kernel.js';
 import { addressOf, heap, withAddress, withScratch } from '../heap.js';
@@ -24,7 +24,7 @@ const roundUp = (v: number, m: number) => Math.ceil(v / m) * m;
  * four points at a time; the accumulator sums each (pixel, group)'s weighted channel rows. Needs D % 4 = 0 (every
  * InternImage variant has D = 16 or 32); other shapes use the reference kernel.
  */
-export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
+export const dcnv3Config = wasmKernel('DCNv3', (args, be) => {
   const { inputs: { value, offset, mask }, attrs: g } = args;
   if (g.groupChannels % 4 !== 0) return referenceDcnv3(args);
   const { inH: H, inW: W, groupChannels: D, points: P, group: G } = g;
@@ -77,4 +77,4 @@ export const dcnv3Config = cpuKernel('DCNv3', (args, be) => {
       [pairs + r0 * P * 4 * 8, nr, P * 4, pv, addressOf(out) + r0 * D * 4])));
   });
   return info;
-}, 'wasm');
+});

@@ -1,4 +1,4 @@
-import { cpuKernels } from '@internimage/backend-cpu';
+import { referenceKernels } from '@internimage/backend-cpu/shared';
 import type { KernelConfig, KernelName } from '@internimage/core';
 import { binaryConfig } from './binary.js';
 import { conv2dConfig } from './conv2d.js';
@@ -23,7 +23,7 @@ export const fastKernels: ReadonlyArray<KernelConfig<KernelName>> = [
  */
 export const wasmKernels: ReadonlyArray<KernelConfig<KernelName>> = [
   ...fastKernels,
-  ...cpuKernels
+  ...referenceKernels
     .filter((k) => !fastKernels.some((f) => f.kernelName === k.kernelName))
     .map((k) => ({ ...k, backendName: 'wasm' })),
 ];

@@ -1,4 +1,4 @@
-import { cpuKernel } from '@internimage/backend-cpu';
+import { wasmKernel } from '../wasm_backend.js';
 import { addressOf, withAddress } from '../heap.js';
 import { layerNormModule } from '../layer_norm_kernel.js';
 import { runParts, splitWork } from '../threads.js';
@@ -13,7 +13,7 @@ type LayerNorm = (input: number, output: number, rows: number, c: number, w: num
 let instance: WasmKernel<{ layer_norm: LayerNorm }> | undefined;
 
 /** LayerNorm over a last axis that is a multiple of 4 in the WASM SIMD kernel; other widths use the reference kernel. */
-export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
+export const layerNormConfig = wasmKernel('LayerNorm', (args, be) => {
   const { inputs: { x, weight, bias }, attrs: { eps } } = args;
   const C = x.shape[x.shape.length - 1]!;
   if (C % 4 !== 0 || C === 0) return referenceLayerNorm(args);
@@ -27,4 +27,4 @@ export const layerNormConfig = cpuKernel('LayerNorm', (args, be) => {
     runParts(instance!, 'layer_norm', splitWork(xv.length / C, ROWS_PER_THREAD).map(([r0, nr]) =>
       [px + r0 * C * 4, addressOf(out) + r0 * C * 4, nr, C, pw, pb, eps]), [6]))));
   return info;
-}, 'wasm');
+});

@@ -1,4 +1,5 @@
-import { cpuKernel, forEachMatrixPair } from '@internimage/backend-cpu';
+import { forEachMatrixPair } from '@internimage/backend-cpu/shared';
+import { wasmKernel } from '../wasm_backend.js';
 import { gemm } from '../gemm.js';
 
 /** A [rows×cols] matrix at `offset`, transposed or not, as a contiguous row-major copy when needed. */
@@ -9,7 +10,7 @@ function matrix(v: Float32Array, offset: number, rows: number, cols: number, tra
   return out;
 }
 
-export const matMulConfig = cpuKernel('MatMul', ({ inputs: { a, b }, attrs: { transposeA, transposeB, outShape } }, be) => {
+export const matMulConfig = wasmKernel('MatMul', ({ inputs: { a, b }, attrs: { transposeA, transposeB, outShape } }, be) => {
   const av = be.floats(a);
   const bv = be.floats(b);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
@@ -21,4 +22,4 @@ export const matMulConfig = cpuKernel('MatMul', ({ inputs: { a, b }, attrs: { tr
     gemm(matrix(av, oa, ar, ac, transposeA), matrix(bv, ob, br, bc, transposeB), out.subarray(bi * m * n), m, n, k);
   });
   return info;
-}, 'wasm');
+});

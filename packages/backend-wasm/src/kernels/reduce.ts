@@ -1,4 +1,4 @@
-import { cpuKernel } from '@internimage/backend-cpu';
+import { wasmKernel } from '../wasm_backend.js';
 import { reference } from './reference.js';
 
 const referenceReduce = reference('Reduce');
@@ -8,7 +8,7 @@ const referenceReduce = reference('Reduce');
  * inner] with the inner axis contiguous, in float64 and in the reference kernel's order (so the same bits); the
  * reference kernel's per-element walk took 25 ms on a batch of 8 (300k values). Other reductions: the reference.
  */
-export const reduceConfig = cpuKernel('Reduce', (args, be) => {
+export const reduceConfig = wasmKernel('Reduce', (args, be) => {
   const { inputs: { x }, attrs: { op, axes, keepDims } } = args;
   const sorted = [...axes].sort((a, b) => a - b);
   const consecutive = sorted.every((a, i) => i === 0 || a === sorted[i - 1]! + 1);
@@ -29,4 +29,4 @@ export const reduceConfig = cpuKernel('Reduce', (args, be) => {
     for (let i = 0; i < inner; i++) out[o * inner + i] = op === 'mean' ? acc[i]! / reduced : acc[i]!;
   }
   return info;
-}, 'wasm');
+});

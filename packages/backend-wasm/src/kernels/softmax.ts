@@ -1,4 +1,4 @@
-import { cpuKernel } from '@internimage/backend-cpu';
+import { wasmKernel } from '../wasm_backend.js';
 import { elementwise } from '../elementwise.js';
 import { EXP_BLOCK_BYTES } from '../exp_kernel.js';
 import { addressOf, withAddress } from '../heap.js';
@@ -20,7 +20,7 @@ let instance: WasmKernel<{
  * Softmax along the last axis (DCNv3's masks: lines of P values) in the WASM kernels: each line minus its maximum
  * into the output, exp of all of it at once (SIMD), each line divided by its sum. Other axes: the reference kernel.
  */
-export const softmaxConfig = cpuKernel('Softmax', (args, be) => {
+export const softmaxConfig = wasmKernel('Softmax', (args, be) => {
   const { inputs: { x }, attrs: { axis } } = args;
   if (axis !== x.shape.length - 1) return referenceSoftmax(args);
   const xv = be.floats(x);
@@ -36,4 +36,4 @@ export const softmaxConfig = cpuKernel('Softmax', (args, be) => {
   elementwise(instance, 'exp', EXP_BLOCK_BYTES, out, out);
   runParts(instance, 'normalize', parts.map(([l0, nl]) => [po + l0 * bytes, nl, length]));
   return info;
-}, 'wasm');
+});

@@ -1,4 +1,4 @@
-import { cpuKernel } from '@internimage/backend-cpu';
+import { wasmKernel } from '../wasm_backend.js';
 import { addressOf } from '../heap.js';
 import { transposeModule } from '../transpose_kernel.js';
 import type { WasmKernel } from '../wasm_runtime.js';
@@ -13,7 +13,7 @@ let instance: WasmKernel<{ transpose: (...args: number[]) => void }> | undefined
  * Axes that stay neighbours in the output are merged first (NCHW→NHWC is a transpose of [N, C, H·W] to
  * [N, H·W, C]); up to four merged axes run in the WASM kernel, more take the reference kernel's walk.
  */
-export const transposeConfig = cpuKernel('Transpose', (args, be) => {
+export const transposeConfig = wasmKernel('Transpose', (args, be) => {
   const { inputs: { x }, attrs: { perm } } = args;
   const { sizes, strides } = mergedAxes(x.shape, perm);
   if (sizes.length > 4) return referenceTranspose(args);
@@ -22,7 +22,7 @@ export const transposeConfig = cpuKernel('Transpose', (args, be) => {
   instance ??= instantiate(transposeModule);
   instance.exports.transpose(addressOf(be.values(x)), addressOf(out), ...sizes, ...strides.map((t) => t * 4));
   return info;
-}, 'wasm');
+});
 
 /** Output-order sizes and input strides, with runs of output axes that are consecutive in the input merged. */
 export function mergedAxes(shape: readonly number[], perm: readonly number[]): { sizes: number[]; strides: number[] } {

@@ -7,7 +7,11 @@ import { ConversionError, STORAGE_BYTES, decodeElements } from './dtype_codec.js
 import type { GlobalHandler } from './pickle.js';
 import { PyDict, PyGlobal, PyObject, PyTuple, typeName, unpickle } from './pickle.js';
 import type { RandomAccess } from './random_access.js';
-import { bytesSource, fileSource } from './random_access.js';
+import { bytesSource } from './random_access.js';
+import { fileSource } from '#files';
+import type { FetchOptions } from './fetch_bytes.js';
+import type { BytesInput } from './open_bytes.js';
+import { openBytes } from './open_bytes.js';
 import { ZipReader } from './zip.js';
 
 const fail = (msg: string): never => {
@@ -144,15 +148,22 @@ export class TorchCheckpoint {
     });
   }
 
+  /** Opens a file on disk (Node), reading storages only when tensors are read. */
   static open(path: string): TorchCheckpoint {
-    return TorchCheckpoint.fromSource(fileSource(path));
+    return TorchCheckpoint.fromRandomAccess(fileSource(path));
+  }
+
+  /** Opens bytes, a Blob/File, a URL (fetched with progress; cached in a browser) or a location string (Node: a path). */
+  static async load(input: BytesInput, options: FetchOptions = {}): Promise<TorchCheckpoint> {
+    return TorchCheckpoint.fromRandomAccess(await openBytes(input, options));
   }
 
   static fromBytes(bytes: Uint8Array): TorchCheckpoint {
-    return TorchCheckpoint.fromSource(bytesSource(bytes));
+    return TorchCheckpoint.fromRandomAccess(bytesSource(bytes));
   }
 
-  private static fromSource(src: RandomAccess): TorchCheckpoint {
+  /** Opens random-access bytes; takes ownership of `src` (closed with the checkpoint, or now on failure). */
+  static fromRandomAccess(src: RandomAccess): TorchCheckpoint {
     try {
       return new TorchCheckpoint(new ZipReader(src));
     } catch (e) {

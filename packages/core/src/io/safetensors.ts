@@ -7,6 +7,9 @@ import { FormatError, fmtShape } from '../errors.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { ConversionError, STORAGE_BYTES, decodeElements, encodeElements } from './dtype_codec.js';
+import type { FetchOptions } from './fetch_bytes.js';
+import type { BytesInput } from './open_bytes.js';
+import { openBytes } from './open_bytes.js';
 
 const FORMAT = 'safetensors';
 /** Same bound as the reference Rust implementation. */
@@ -252,4 +255,14 @@ export async function writeSafetensors(
     pos += c.byteLength;
   }
   return out;
+}
+
+/** Reads a .safetensors from bytes, a Blob/File, a URL (fetched with progress; cached in a browser) or a location string. */
+export async function loadSafetensors(input: BytesInput, options: FetchOptions = {}): Promise<SafetensorsFile> {
+  const src = await openBytes(input, options);
+  try {
+    return readSafetensors(src.read(0, src.size));
+  } finally {
+    src.close();
+  }
 }

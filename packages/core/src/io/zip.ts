@@ -1,6 +1,7 @@
 // A validating ZIP reader (the container of PyTorch checkpoints): ZIP64, stored and deflated entries, every entry's
 // CRC-32 checked, local headers cross-checked against the central directory, and bounded decompression.
-import { crc32, inflateRawSync } from 'node:zlib';
+import { inflateSync } from 'fflate';
+import { crc32 } from './crc32.js';
 import { FormatError } from '../errors.js';
 import type { RandomAccess } from './random_access.js';
 
@@ -121,14 +122,16 @@ export class ZipReader {
     const raw = this.read(dataStart, e.compressedSize, `data of '${name}'`);
     let data = raw;
     if (e.method === 8) {
+      // One byte more than declared, so that an entry that inflates to more is caught rather than cut short.
       try {
-        data = new Uint8Array(inflateRawSync(raw, { maxOutputLength: Math.max(e.size, 1) }));
+        data = inflateSync(raw, { out: new Uint8Array(e.size + 1) });
       } catch (err) {
         fail(`entry '${name}': cannot inflate (${(err as Error).message})`);
       }
+      if (data.byteLength > e.size) fail(`entry '${name}': cannot inflate (it inflates to more than the declared ${e.size} bytes)`);
     }
     if (data.byteLength !== e.size) fail(`entry '${name}': ${data.byteLength} bytes after decompression, expected ${e.size}`);
-    const actual = crc32(data) >>> 0;
+    const actual = crc32(data);
     if (actual !== e.crc) {
       fail(`entry '${name}': CRC-32 ${hex(actual)} does not match the recorded ${hex(e.crc)} (the file is corrupted)`);
     }

@@ -1,5 +1,5 @@
-// Minimal raster drawing on RGB images for the sampling-point picture, and PNG encoding (pngjs).
-import { PNG } from 'pngjs';
+// Minimal raster drawing on RGB images for the sampling-point picture, and PNG encoding (fast-png).
+import { encode } from 'fast-png';
 import type { Image8 } from '../preprocess/resize.js';
 
 export type RGB = readonly [number, number, number];
@@ -47,11 +47,11 @@ export function cross(img: Image8, cx: number, cy: number, size: number, color: 
   }
 }
 
+/** An 8-bit RGB PNG of the image (gray is expanded, alpha dropped). */
 export function encodePng(img: Image8): Uint8Array {
-  const png = new PNG({ width: img.width, height: img.height });
+  const data = new Uint8Array(img.width * img.height * 3);
   for (let i = 0; i < img.width * img.height; i++) {
-    for (let c = 0; c < 3; c++) png.data[i * 4 + c] = img.data[i * img.channels + (img.channels === 1 ? 0 : c)]!;
-    png.data[i * 4 + 3] = 255;
+    for (let c = 0; c < 3; c++) data[i * 3 + c] = img.data[i * img.channels + (img.channels === 1 ? 0 : c)]!;
   }
-  return PNG.sync.write(png);
+  return encode({ width: img.width, height: img.height, data, depth: 8, channels: 3 });
 }

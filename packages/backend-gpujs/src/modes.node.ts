@@ -1,13 +1,15 @@
-// Bringing up one gpu.js mode, or saying why it cannot run here.
+// Bringing up one gpu.js mode in Node, or saying why it cannot run here (the `node` side of '#modes'; modes.browser.ts
+// has the page's modes, with the same exports).
 import { createRequire } from 'node:module';
 import type { DawnInfo } from './dawn.js';
-import { installDawn } from './dawn.js';
+import { installDawn, uninstallDawn } from './dawn.js';
 import { GLStorage } from './gl_storage.js';
 import { gpujs } from './gpujs_types.js';
 import { HostStorage } from './host_storage.js';
 import type { Mode, Storage } from './storage.js';
 import { WebGPUStorage } from './webgpu_storage.js';
 
+/** The modes of this platform, in the order the auto backend 'gpujs' tries them. */
 export const MODES: readonly Mode[] = ['webgpu', 'headlessgl', 'webasm', 'cpu'];
 
 /**
@@ -32,7 +34,7 @@ export async function openMode(mode: Mode): Promise<OpenedMode> {
       } catch (e) {
         throw new Error(`gpu.js could not open a WebGPU device: ${e instanceof Error ? e.message : e}`);
       }
-      return { storage: new WebGPUStorage(context), device };
+      return { storage: new WebGPUStorage(context, uninstallDawn), device };
     }
     case 'headlessgl':
       return { storage: openHeadlessGL() };
@@ -41,6 +43,8 @@ export async function openMode(mode: Mode): Promise<OpenedMode> {
       return { storage: new HostStorage('webasm') };
     case 'cpu':
       return { storage: new HostStorage('cpu') };
+    default:
+      throw new Error(`mode '${mode}' runs in a browser only (Node has ${MODES.join(', ')})`);
   }
 }
 
@@ -53,5 +57,5 @@ function openHeadlessGL(): GLStorage {
   }
   if (!createContext(1, 1)) throw new Error('headless-gl could not create a context (no display: run under xvfb-run)');
   if (!gpujs.GPU.isHeadlessGLSupported) throw new Error('gpu.js reports headlessgl as unsupported here');
-  return new GLStorage();
+  return new GLStorage('headlessgl');
 }

@@ -1,7 +1,13 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// Files on disk (Node): the `node` side of '#files' (files.browser.ts is the other side, with the same exports).
+import { fileURLToPath } from 'node:url';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SafetensorsFile, SafetensorsInput, StoredTensor } from './safetensors.js';
 import { readSafetensors, safetensorsHeader, writeSafetensors } from './safetensors.js';
+import type { RandomAccess } from './random_access.js';
+import { bytesSource } from './random_access.js';
+import type { FetchOptions } from './fetch_bytes.js';
+import { fetchBytes, isUrl } from './fetch_bytes.js';
 
 /** Reads and validates a .safetensors file from disk (Node only). */
 export async function readSafetensorsFile(path: string): Promise<SafetensorsFile> {
@@ -52,4 +58,38 @@ export function streamSafetensorsFile(
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.byteLength;) done += writeSync(fd, bytes, done, bytes.byteLength - done);
+}
+
+/** Each read returns a fresh, 8-byte aligned buffer, so typed-array views on it need no copy. */
+export function fileSource(path: string): RandomAccess {
+  const fd = openSync(path, 'r');
+  const size = fstatSync(fd).size;
+  let open = true;
+  return {
+    size,
+    read(offset, length) {
+      if (!open) throw new Error(`${path}: file already closed`);
+      if (offset < 0 || length < 0 || offset + length > size) {
+        throw new RangeError(`read of ${length} bytes at ${offset} is outside the ${size}-byte file`);
+      }
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), offset + done);
+        if (n === 0) throw new RangeError(`${path}: unexpected end of file at ${offset + done}`);
+        done += n;
+      }
+      return out;
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+/** A location given as text: a URL (http:, https:, data:, blob:, file:) is fetched, anything else is a file path. */
+export async function openLocation(location: string, options: FetchOptions = {}): Promise<RandomAccess> {
+  if (location.startsWith('file:')) return fileSource(fileURLToPath(location));
+  return isUrl(location) ? bytesSource(await fetchBytes(location, options)) : fileSource(location);
 }
