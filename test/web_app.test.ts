@@ -48,12 +48,13 @@ const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get inst
     });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(app.url);
-    t.regex(await settledStatus(page), /^model ready/, 'the bundled model loads');
+    const loaded = await settledStatus(page);
+    t.regex(loaded, /^model ready/, 'the bundled model loads');
     t.true(await page.evaluate('crossOriginIsolated'), 'the preview server sends COOP/COEP');
 
     // A digit: the top class and its probability are the official model's.
     await page.getByTestId('image-input').setInputFiles(digitPath);
-    t.is(await settledStatus(page), 'ready');
+    t.is(await settledStatus(page, loaded), 'ready');
     const rows = await page.getByTestId('predictions').locator(':scope > *').allTextContents();
     t.is(rows.length, 5);
     const probs = officialProbabilities(Number(DIGIT.slice(0, 3)));

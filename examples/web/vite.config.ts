@@ -38,5 +38,11 @@ export default defineConfig({
     // The bundled checkpoint stays a separate file (fetched, cached), never inlined.
     assetsInlineLimit: (file) => (file.endsWith('.pth') || file.endsWith('.safetensors') ? false : undefined),
     chunkSizeWarningLimit: 2048,
+    rolldownOptions: {
+      output: {
+        // Checkpoints keep their name at the end (the input size is read from it: internimage_mnist_32.pth → 32).
+        assetFileNames: (asset) => (/\.(pth|safetensors)$/.test(asset.names[0] ?? '') ? 'assets/[hash]-[name][extname]' : 'assets/[name]-[hash][extname]'),
+      },
+    },
   },
 });

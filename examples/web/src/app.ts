@@ -42,8 +42,7 @@ export class App {
     this.renderBackends();
     renderLegend(this.els.legend, [], null);
     const ready = this.loadModel(BUNDLED);
-    // Checked after the first model is up, so the page is usable first.
-    void ready.then(() => this.probeBackends());
+    this.probeBackends();
     return ready;
   }
 
@@ -142,7 +141,8 @@ export class App {
       weights: weightsArgument(source),
       backend,
       threads: backend === 'wasm' ? this.threads : undefined,
-      onProgress: (loaded, total, stage) => this.showProgress(loaded, total, stage),
+      onDownload: (loaded, total) => this.showProgress(loaded, total, 'downloading'),
+      onProgress: (loaded, total) => this.showProgress(loaded, total, 'reading weights'),
     });
   }
 
@@ -233,11 +233,17 @@ export class App {
     this.els.progressText.textContent = total > 0 ? `${stage}: ${mb(loaded)} / ${mb(total)} MB` : `${stage}: ${mb(loaded)} MB`;
   }
 
-  private async probeBackends(): Promise<void> {
-    for (const state of this.backends) {
+  /**
+   * One probe at a time through the queue (a probe switches the active backend for a moment), each queued when the
+   * one before has finished, so that the user's actions go first.
+   */
+  private probeBackends(from = 0): void {
+    const state = this.backends[from];
+    if (!state) return;
+    void this.enqueue(async () => {
       state.reason = state.name === this.backend ? '' : await probeBackend(state.name);
       this.renderBackends();
-    }
+    }).then(() => this.probeBackends(from + 1));
   }
 
   private renderBackends(): void {

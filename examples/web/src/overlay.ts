@@ -80,7 +80,7 @@ export function renderLegend(legend: HTMLElement, groups: readonly number[], inf
     swatches.append(li);
   }
   legend.replaceChildren(
-    text('p', `Stage ${info.stage}, block ${info.block} (feature stride ${info.stride}) for pixel (${info.at[0]}, ${info.at[1]}) ＋`, 'small'),
+    text('p', `Stage ${info.stage}, block ${info.block} (feature stride ${info.stride}) for pixel (${info.at[0]}, ${info.at[1]}), the white cross`, 'small'),
     swatches,
     text('p', 'Disc area ∝ the point\'s mask weight (its share of the group\'s output).', 'muted small'),
   );

@@ -17,7 +17,7 @@ export function renderPredictions(list: HTMLElement, predictions: readonly Predi
     const bar = document.createElement('span');
     bar.className = 'bar';
     bar.style.setProperty('--share', String(p.score));
-    li.append(label, value, bar);
+    li.append(label, ' ', value, bar);
     return li;
   }));
 }
