@@ -65,6 +65,8 @@ export interface GpujsModule {
     isHeadlessGLSupported: boolean; isWebAssemblySupported: boolean; isWebGL2Supported: boolean; isWebGLSupported: boolean;
   };
   WebGPUContext: { acquire(): Promise<WebGPUContextObject>; destroy(): Promise<void> };
+  WebGLKernel: unknown;
+  WebGL2Kernel: unknown;
   WebGPUBufferResult: new (s: { buffer: GpuBuffer; output: number[]; componentCount?: number; context: unknown; kernel: unknown }) => WebGPUBufferResult;
 }
 

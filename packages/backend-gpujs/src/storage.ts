@@ -1,4 +1,5 @@
 import type { GpujsKernel } from './gpujs_types.js';
+import { gpujs } from './gpujs_types.js';
 
 /** The gpu.js modes this backend runs in: webgpu, headlessgl, webasm and cpu in Node; webgpu, webgl2, webgl and cpu in a page. */
 export type Mode = 'webgpu' | 'headlessgl' | 'webgl2' | 'webgl' | 'webasm' | 'cpu';
@@ -35,7 +36,9 @@ export interface Storage<H> {
 /** Throws when gpu.js substituted another mode for a kernel (it degrades to cpu with only a console warning). */
 export function assertMode(kernel: GpujsKernel, mode: Mode): void {
   const actual = kernel.kernel.constructor.mode;
-  if (actual !== mode) {
+  // gpu.js's WebGL and WebGL2 kernels both report mode 'gpu': their classes tell them apart.
+  const expectedClass = mode === 'webgl2' ? gpujs.WebGL2Kernel : mode === 'webgl' ? gpujs.WebGLKernel : undefined;
+  if (expectedClass ? kernel.kernel.constructor !== expectedClass : actual !== mode) {
     throw new Error(`gpu.js ran a kernel in mode '${actual}' instead of '${mode}'${kernel.kernel.fallbackReason ? `: ${kernel.kernel.fallbackReason}` : ''}`);
   }
 }
