@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import { CHROMIUM, launchChromium } from '../test/harness/browser.js';
+import { chromiumMissing, launchBrowser, serveStatic } from 'internimage/browser-runner';
 import { writeResults } from './harness.js';
-import { servePage } from './web/serve.js';
 import type { BenchApi, BenchSetup, SetupInfo } from './web/protocol.js';
 import { READY_TITLE } from './web/protocol.js';
 
@@ -30,13 +29,20 @@ const modeBudgetMs = Number(args['mode-budget']) * 1e3;
 const SIZE = 224;
 
 const onnxFile = fileURLToPath(new URL('./peers/internimage_t_224.onnx', import.meta.url));
-if (!existsSync(CHROMIUM)) throw new Error(`bench:web needs ${CHROMIUM} (apt-get install -y chromium)`);
+const missing = chromiumMissing();
+if (missing) throw new Error(`bench:web: ${missing}`);
 if (!existsSync(onnxFile)) throw new Error(`bench:web needs ${onnxFile}: /usr/bin/python3 bench/peers/export_internimage_onnx.py`);
 
 const pageConfig = fileURLToPath(new URL('./web/vite.config.ts', import.meta.url));
-await build({ configFile: pageConfig, logLevel: 'warn' });
-const server = await servePage(pageConfig);
-const browser = await launchChromium();
+const pageDir = fileURLToPath(new URL('./web/dist/', import.meta.url));
+await build({ configFile: pageConfig, logLevel: 'warn', build: { outDir: pageDir } });
+// The page, the ONNX export and onnxruntime-web's .wasm files (not part of the build: loaded by URL).
+const server = await serveStatic({
+  '/': pageDir,
+  '/peers/': fileURLToPath(new URL('./peers/', import.meta.url)),
+  '/ort/': fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url)),
+});
+const browser = await launchBrowser();
 const browserVersion = browser.version();
 
 /** Calls the page's `globalThis.bench[method](arg)`. */
@@ -56,7 +62,7 @@ async function openEngine(b: Browser, setup: BenchSetup): Promise<EnginePage> {
   const context = await b.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
-  await page.goto(server.url);
+  await page.goto(`${server.url}/`);
   await page.waitForFunction((title) => (globalThis as { document?: { title: string } }).document?.title === title, READY_TITLE);
   const pid = (await rendererPids(b)).find((p) => !before.has(p)) ?? null;
   const info = await call(page, 'setup', setup);
@@ -97,7 +103,7 @@ try {
     console.log(`\n${threads} thread${threads > 1 ? 's' : ''}: wasm and onnxruntime-web, ${pairs} alternating pairs`);
     const ours = await openEngine(browser, { engine: 'internimage', backend: 'wasm', threads, size: SIZE });
     const peer = await openEngine(browser, {
-      engine: 'onnxruntime', threads, size: SIZE, onnxUrl: `${server.url}peers/internimage_t_224.onnx`, ortWasmUrl: `${server.url}ort/`,
+      engine: 'onnxruntime', threads, size: SIZE, onnxUrl: `${server.url}/peers/internimage_t_224.onnx`, ortWasmUrl: `${server.url}/ort/`,
     });
     await pass(ours);
     await pass(peer);

@@ -2,11 +2,10 @@
 // the official model does, draws the sampling points of a clicked pixel, reports a non-image as an error and keeps
 // working, and logs no console error. A screenshot is saved to test/output/web-app.png.
 import test from 'ava';
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors } from '@internimage/core';
-import { CHROMIUM, launchChromium } from './harness/browser.js';
+import { chromiumMissing, launchBrowser } from 'internimage/browser-runner';
 import { readFixtureBytes } from './harness/fixtures.js';
 import { buildAndServeWebApp } from './harness/web_app.js';
 
@@ -35,11 +34,11 @@ async function settledStatus(page: Page, previous = ''): Promise<string> {
   return (await handle.jsonValue()) as string;
 }
 
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+const skip = chromiumMissing();
 
 (skip ? test.skip : test)(`web app: classify a digit, show its sampling points, report a non-image${skip ? ` (skipped: ${skip})` : ''}`, async (t) => {
   const app = await buildAndServeWebApp();
-  const browser = await launchChromium();
+  const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     const consoleErrors: string[] = [];

@@ -42,15 +42,10 @@ async function setupOrt(cfg: BenchSetup): Promise<string> {
   return `onnxruntime-web ${ort.env.versions.web} wasm, ${cfg.threads} thread${cfg.threads > 1 ? 's' : ''}`;
 }
 
-async function measureMemory(): Promise<PageMemory> {
-  const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> }).measureUserAgentSpecificMemory;
-  if (measure && globalThis.crossOriginIsolated) {
-    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000));
-    const result = await Promise.race([measure.call(performance), timeout]);
-    if (result) return { bytes: result.bytes, source: 'measureUserAgentSpecificMemory' };
-  }
+/** The page's JavaScript heap (Chromium's performance.memory); wasm memories are counted by the driver's RSS. */
+function jsHeap(): PageMemory {
   const heap = (performance as { memory?: { usedJSHeapSize: number } }).memory;
-  return { bytes: heap?.usedJSHeapSize ?? NaN, source: 'performance.memory (JS heap only)' };
+  return { bytes: heap?.usedJSHeapSize ?? NaN, source: 'performance.memory.usedJSHeapSize' };
 }
 
 const api: BenchApi = {
@@ -65,7 +60,7 @@ const api: BenchApi = {
     await pass();
     return performance.now() - start;
   },
-  memory: measureMemory,
+  memory: async () => jsHeap(),
 };
 
 (globalThis as { bench?: BenchApi }).bench = api;
