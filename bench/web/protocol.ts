@@ -18,8 +18,10 @@ export interface SetupInfo {
 }
 
 export interface PageMemory {
-  bytes: number;
-  source: string;
+  /** All WebAssembly memories of the page (they never shrink: this is their peak). */
+  wasmBytes: number;
+  /** The JavaScript heap's peak over the passes (sampled after each). */
+  jsHeapPeakBytes: number;
 }
 
 /** The page's `globalThis.bench`. */

@@ -1,8 +1,9 @@
 // One engine per page, driven by bench/web.bench.ts: `setup` builds InternImage-T (random weights, seeded) on one of
 // our backends or an onnxruntime-web session on the ONNX export of the same architecture, `pass` times one forward
 // pass of batch 1 (input upload to logits read back), `memory` reports what the page holds.
-// Each engine's code is imported only by the page that runs it.
-import type { BenchApi, BenchSetup, PageMemory } from '../protocol.js';
+// Each engine's code is imported only by the page that runs it, after the memory probe is installed.
+import { pageMemory, sampleJsHeap } from './memory.js';
+import type { BenchApi, BenchSetup } from '../protocol.js';
 import { READY_TITLE } from '../protocol.js';
 
 let pass: (() => Promise<void>) | null = null;
@@ -42,12 +43,6 @@ async function setupOrt(cfg: BenchSetup): Promise<string> {
   return `onnxruntime-web ${ort.env.versions.web} wasm, ${cfg.threads} thread${cfg.threads > 1 ? 's' : ''}`;
 }
 
-/** The page's JavaScript heap (Chromium's performance.memory); wasm memories are counted by the driver's RSS. */
-function jsHeap(): PageMemory {
-  const heap = (performance as { memory?: { usedJSHeapSize: number } }).memory;
-  return { bytes: heap?.usedJSHeapSize ?? NaN, source: 'performance.memory.usedJSHeapSize' };
-}
-
 const api: BenchApi = {
   async setup(cfg) {
     const start = performance.now();
@@ -58,9 +53,11 @@ const api: BenchApi = {
     if (!pass) throw new Error('pass: call setup first');
     const start = performance.now();
     await pass();
-    return performance.now() - start;
+    const ms = performance.now() - start;
+    sampleJsHeap();
+    return ms;
   },
-  memory: async () => jsHeap(),
+  memory: async () => pageMemory(),
 };
 
 (globalThis as { bench?: BenchApi }).bench = api;
