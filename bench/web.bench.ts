@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
   },
 });
 const pairs = Number(args.pairs);
-const threadCounts = args.threads!.split(',').map(Number);
+const threadCounts = args.threads ? args.threads.split(',').map(Number) : [];
 const modes = args.modes ? args.modes.split(',') : [];
 const modeBudgetMs = Number(args['mode-budget']) * 1e3;
 const SIZE = 224;
@@ -125,12 +125,11 @@ try {
     const times: number[] = [];
     const start = Date.now();
     while (times.length < 5 && first < modeBudgetMs && Date.now() - start + (times.at(-1) ?? first) < modeBudgetMs) times.push(await pass(e));
-    const measured = times.length ? times : [first];
     rows.push({
       ...base, engine: mode, runs: e.info.runs, threads: 1,
-      median_ms: Math.round(median(measured)), min_ms: Math.round(Math.min(...measured)), first_pass_ms: Math.round(first), samples: times.length,
-      setup_ms: Math.round(e.info.setupMs),
-      ratio_to_onnxruntime: ortOneThread ? Number((median(measured) / ortOneThread).toFixed(2)) : null,
+      median_ms: times.length ? Math.round(median(times)) : null, min_ms: times.length ? Math.round(Math.min(...times)) : null,
+      first_pass_ms: Math.round(first), samples: times.length, setup_ms: Math.round(e.info.setupMs),
+      ratio_to_onnxruntime: ortOneThread && times.length ? Number((median(times) / ortOneThread).toFixed(2)) : null,
       ...(await memoryOf(e)),
     });
     await e.page.context().close();
@@ -142,10 +141,11 @@ try {
 
 console.log(`\n\n${base.browser}, InternImage-T@${SIZE} batch 1; ratios are medians of alternating pairs (wasm) or against`);
 console.log('onnxruntime-web on one thread (gpu.js modes); memory is the WebAssembly memories plus the JS heap peak.\n');
-console.log('| engine | threads | median ms | min ms | passes | × onnxruntime-web | memory MB (wasm + JS heap) |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| engine | threads | median ms | min ms | passes | × onnxruntime-web | first pass ms | memory MB (wasm + JS heap) |');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  if (r.unavailable) console.log(`| ${r.engine} | – | does not open: ${r.unavailable} | | | | |`);
-  else console.log(`| ${r.runs} | ${r.threads} | ${r.median_ms} | ${r.min_ms} | ${r.samples || `first only`} | ${r.ratio_to_onnxruntime ?? '–'} | ${r.memory_mb} (${r.wasm_memory_mb} + ${r.js_heap_peak_mb}) |`);
+  if (r.unavailable) console.log(`| ${r.engine} | – | does not open: ${r.unavailable} | | | | | |`);
+  else if (r.samples === 0) console.log(`| ${r.runs} | ${r.threads} | – | – | 0 | – | ${r.first_pass_ms} | ${r.memory_mb} (${r.wasm_memory_mb} + ${r.js_heap_peak_mb}) |`);
+  else console.log(`| ${r.runs} | ${r.threads} | ${r.median_ms} | ${r.min_ms} | ${r.samples} | ${r.ratio_to_onnxruntime ?? '–'} | ${r.first_pass_ms ?? '–'} | ${r.memory_mb} (${r.wasm_memory_mb} + ${r.js_heap_peak_mb}) |`);
 }
 writeResults('web', rows);
