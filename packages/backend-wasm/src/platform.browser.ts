@@ -39,17 +39,18 @@ const WORKER_SOURCE = `
 ${RUN_PART}
 const modules = [];
 const fns = [];
+let memory = null;
 let arrived = null;
 let start;
 const started = new Promise((resolve) => { start = resolve; });
 onmessage = (e) => {
   if (e.data.init) { start(e.data.init); return; }
-  register(modules, fns, memoryOf.memory, e.data);
+  register(modules, fns, memory, e.data);
   if (arrived) { const a = arrived; arrived = null; a(); }
 };
-const memoryOf = {};
-started.then(async ({ memory, control, index }) => {
-  memoryOf.memory = memory;
+started.then(async (init) => {
+  const { control, index } = init;
+  memory = init.memory;
   const ints = new Int32Array(control);
   const floats = new Float32Array(control);
   let seen = 0;

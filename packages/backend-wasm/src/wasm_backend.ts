@@ -3,7 +3,10 @@
 import type { ArrayStorage } from '@internimage/backend-cpu/shared';
 import { TypedArrayBackend, asTypedArrayBackend } from '@internimage/backend-cpu/shared';
 import type { Backend, DataId, KernelArgs, KernelConfig, KernelName, TensorInfo, TypedArray } from '@internimage/core';
+import { gemmUsesFma } from './gemm.js';
 import { heap } from './heap.js';
+import type { ThreadsInfo } from './threads.js';
+import { threadsInfo } from './threads.js';
 
 /** Tensors live in the WebAssembly heap, where every kernel reads and writes them in place. */
 const heapArrays: ArrayStorage = {
@@ -20,6 +23,11 @@ export class WasmBackend extends TypedArrayBackend {
 
   constructor(options: { poison: boolean }) {
     super('wasm', { poison: options.poison, storage: heapArrays });
+  }
+
+  /** What the backend runs with: its threads (and why fewer than asked for), and whether GEMMs fuse multiply-adds (relaxed SIMD). */
+  get info(): ThreadsInfo & { relaxedSimd: boolean } {
+    return { ...threadsInfo(), relaxedSimd: gemmUsesFma() };
   }
 
   /** A new array in the usual layout for a buffer a kernel has relaid. */

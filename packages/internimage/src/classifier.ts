@@ -70,9 +70,13 @@ export interface Classifier {
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   const backend = options.backend ?? getBackend() ?? DEFAULT_BACKEND;
   await useBackend(backend);
+  let threadNote: string | undefined;
   if (options.threads !== undefined) {
     if (backend !== 'wasm') throw new ArgumentError('createClassifier', 'threads', "1 unless the backend is 'wasm'", String(options.threads));
-    await (await import('@internimage/backend-wasm')).setThreads(options.threads);
+    const wasm = await import('@internimage/backend-wasm');
+    await wasm.setThreads(options.threads);
+    const { threads, reason } = wasm.threadsInfo();
+    if (reason) threadNote = `${threads} thread(s) instead of ${options.threads}: ${reason}`;
   }
   let model: InternImage;
   let config: InternImageConfig;
@@ -88,6 +92,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     config = options.config ? validateConfig(options.config) : variantConfig(options.variant ?? 't');
     model = InternImage.random(config, { seed });
   }
+  if (threadNote) notes = [...notes, threadNote];
   const imageSize = options.imageSize ?? config.imgSize;
   const labels = options.labels ?? (config.numClasses === 1000 ? await loadImagenetLabels() : Array.from({ length: config.numClasses }, (_, i) => String(i)));
   if (labels.length !== config.numClasses) {

@@ -12,6 +12,8 @@ export { DCNv3Module } from './layers/dcnv3_module.js';
 export { ParamsView } from './layers/params_view.js';
 export type { CaseResult, FixtureCase, RunOptions } from './fixtures/run_case.js';
 export { DEFAULT_TOLERANCE, loadManifest, readManifest, runFixtureCase } from './fixtures/run_case.js';
+export type { FixtureRunOptions, FixtureRunReport } from './fixtures/run_cases.js';
+export { runFixtureCases } from './fixtures/run_cases.js';
 export type { OpenOptions, WeightsFile } from './checkpoint.js';
 export { canonicalName, openPth, openSafetensors, openWeightsFile } from './checkpoint.js';
 export type { InferredConfig } from './infer_config.js';

@@ -17,6 +17,6 @@ export async function bundlePage(entry: string, outDir: string, name = 'page'): 
     entryPoints: { [name]: entry }, outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'es2022',
     conditions: RUNNING_FROM_SOURCE ? ['source'] : [], sourcemap: 'linked', logLevel: 'warning',
   });
-  writeFileSync(join(outDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>internimage</title><script type="module" src="./${name}.js"></script>\n`);
+  writeFileSync(join(outDir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>internimage</title><link rel="icon" href="data:,"><script type="module" src="./${name}.js"></script>\n`);
   return `${name}.js`;
 }

@@ -14,7 +14,7 @@ const TYPES: Record<string, string> = {
 export interface StaticServer {
   /** e.g. http://127.0.0.1:41234 (no trailing slash). */
   readonly url: string;
-  /** Paths requested so far, in order (tests count downloads with it). */
+  /** Request targets (path and query) so far, in order: tests count downloads with it. */
   readonly requests: string[];
   close(): Promise<void>;
 }
@@ -32,7 +32,7 @@ export async function serveStatic(mounts: string | Readonly<Record<string, strin
   const requests: string[] = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    requests.push(path);
+    requests.push(req.url ?? '/');
     if (options.coopCoep ?? true) {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
