@@ -32,7 +32,7 @@ export { createClassifier } from './classifier.js';
 export type { BackendEntry } from './backends.js';
 export { BACKENDS, BACKEND_NAMES, DEFAULT_BACKEND, loadBackendPackage, useBackend } from './backends.js';
 export type { SamplingPoint, VisualizeOptions } from './visualize.js';
-export { visualizeSampling } from './visualize.js';
+export { SAMPLING_PALETTE, samplingDiscRadius, visualizeSampling } from './visualize.js';
 export { encodePng } from './image/draw.js';
 export type { CheckpointTask, LabelSet, PublishedCheckpoint, WeightsSpec } from './hub/registry.js';
 export { CHECKPOINTS, UnknownCheckpointError, closestCheckpoints, findCheckpoint, parseWeightsSpec } from './hub/registry.js';

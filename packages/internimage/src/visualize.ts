@@ -29,7 +29,11 @@ export interface VisualizeOptions {
   scale?: number;
 }
 
-const PALETTE: RGB[] = [[255, 64, 64], [64, 200, 255], [255, 210, 0], [120, 255, 120], [255, 120, 255], [255, 150, 40], [160, 120, 255], [0, 255, 200]];
+/** One colour per DCNv3 group (cycled), shared by the CLI's pictures and the web app's overlay. */
+export const SAMPLING_PALETTE: readonly RGB[] = [[255, 64, 64], [64, 200, 255], [255, 210, 0], [120, 255, 120], [255, 120, 255], [255, 150, 40], [160, 120, 255], [0, 255, 200]];
+
+/** Disc radius in pixels of a ~512-pixel picture: 2 to 8, so that the disc's area grows with the mask weight. */
+export const samplingDiscRadius = (weight: number, maxWeight: number) => 2 + 6 * Math.sqrt(weight / maxWeight);
 
 /** The sampling points of one DCNv3 block for the image, and a picture of them over the preprocessed image. */
 export async function visualizeSampling(clf: Classifier, image: ImageInput, options: VisualizeOptions = {}): Promise<{ picture: Image8; points: SamplingPoint[] }> {
@@ -85,8 +89,8 @@ export async function visualizeSampling(clf: Classifier, image: ImageInput, opti
   const picture = enlarge(resizeAndCrop(toRGB(img8), S), scale);
   const maxWeight = Math.max(...result.map((r) => r.weight), 1e-9);
   for (const r of result) {
-    const color = PALETTE[r.group % PALETTE.length]!;
-    disc(picture, (r.x + 0.5) * scale - 0.5, (r.y + 0.5) * scale - 0.5, 2 + 6 * Math.sqrt(r.weight / maxWeight), color);
+    const color = SAMPLING_PALETTE[r.group % SAMPLING_PALETTE.length]!;
+    disc(picture, (r.x + 0.5) * scale - 0.5, (r.y + 0.5) * scale - 0.5, samplingDiscRadius(r.weight, maxWeight), color);
   }
   for (const [px, py] of at) cross(picture, (px + 0.5) * scale - 0.5, (py + 0.5) * scale - 0.5, 6, [255, 255, 255]);
   return { picture, points: result };
