@@ -206,24 +206,26 @@ async function load(serveArgs: string[], connections: number, seconds: number) {
   });
   try {
     await run({ amount: 2 * connections }); // warm up; every request completes, so none is left queued
-    return await run({ duration: seconds });
+    const result = await run({ duration: seconds });
+    const metrics = await (await fetch(`${server.match[1]}/metrics`)).text();
+    return { ...result, meanBatch: metricValue(metrics, 'internimage_batch_size_sum') / metricValue(metrics, 'internimage_batch_size_count') };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
   }
 }
 
-test.serial('under 64 connections: no errors, and batching serves several times the one-pass-per-request rate', async (t) => {
+test.serial('under 64 connections: no errors, and concurrent requests share forward passes', async (t) => {
   const single = await load(['--max-batch', '1'], 64, 3);
   const batched = await load(['--max-batch', '32'], 64, 3);
   for (const [name, r] of [['one per pass', single], ['batched', batched]] as const) {
     t.is(r.errors + r.timeouts + r.non2xx, 0, `${name}: errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}`);
     t.true(r.requests.total > 0, name);
-    t.log(`${name}: ${r.requests.average.toFixed(1)} images/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`);
+    t.log(`${name}: ${r.requests.average.toFixed(1)} images/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.meanBatch.toFixed(1)} images per pass`);
   }
-  const ratio = batched.requests.average / single.requests.average;
-  t.log(`batched / one per pass: ${ratio.toFixed(2)}×`);
-  // Forward passes alone gain ~10× from batching the MNIST model (1 → 32 images), and the server alone measured 5-10×
-  // on 2 busy cores; while other test files run beside this one either run may be slowed more than the other: 2×.
-  t.true(ratio >= 2, `batched throughput is ${ratio.toFixed(2)}× the one-pass-per-request throughput`);
+  // Throughput is measured by bench/serve.bench.ts (a timed ratio on 2 shared cores is no test); here: with 64
+  // clients waiting, the batched server runs several images per forward pass, the other exactly one.
+  t.log(`throughput, batched / one per pass: ${(batched.requests.average / single.requests.average).toFixed(2)}×`);
+  t.is(single.meanBatch, 1);
+  t.true(batched.meanBatch >= 3, `${batched.meanBatch.toFixed(2)} images per forward pass under 64 connections`);
 });
