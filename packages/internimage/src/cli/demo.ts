@@ -40,11 +40,11 @@ export async function demo(argv: string[]): Promise<number> {
 
   const published = findCheckpoint('internimage_t_1k_224')!;
   const weights = values.weights ?? (await cachedCheckpoint(published) ? published.name : undefined);
-  if (!weights) console.log(`2. for real predictions on the photo, download the published weights (once, ~120 MB): ${downloadCommand(published.name)}`);
   const { options, done } = classifierOptions({ weights, variant: 't', backend: values.backend });
   const photo = await createClassifier(options).finally(done);
   try {
     console.log(`2. ${describeModel(photo, 't')}`);
+    if (!weights) console.log(`   for real predictions, download the published weights once (~120 MB): ${downloadCommand(published.name)}`);
     console.log(`   classifying ${basename(SAMPLE_PHOTO)} (InternImage-T is ~5 GMAC: under a second on wasm, 15–20 s on the cpu reference backend)…`);
     const top = await photo.classify(SAMPLE_PHOTO, { topK: 5 });
     for (const p of top) console.log(`   ${(p.score * 100).toFixed(2).padStart(6)}%  ${String(p.index).padStart(4)}  ${p.label}`);
