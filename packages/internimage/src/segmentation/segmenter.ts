@@ -18,7 +18,7 @@ export interface SegmenterOptions {
   /** A published variant ('t', 's', 'b', 'l', 'xl', 'h'); default 't' when neither weights nor config say otherwise. */
   variant?: string;
   config?: SegmentorConfigInput;
-  /** A .pth (mmseg checkpoint) or .safetensors file; without it the weights are random (seeded) and maps meaningless. */
+  /** A published name (upernet_internimage_t_512_160k_ade20k), hf://…, a URL, an mmseg .pth or a .safetensors; without it the weights are random (seeded) and maps meaningless. */
   weights?: string;
   /** Backend to run on (activated for you); default: the active one, or 'wasm'. */
   backend?: string;
