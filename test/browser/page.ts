@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The in-page half of test/browser.test.ts: each function runs in headless Chromium and returns plain data that the
+// The in-page half of test/app/browser.test.ts: each function runs in headless Chromium and returns plain data that the
 // Node side asserts on. URLs are relative to the page: /fixtures/ (test/fixtures), /images/ (test/images), /assets/.
 import * as core from '@internimage/core';
 import type { FixtureRunOptions } from 'internimage';

@@ -9,10 +9,10 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { streamSafetensorsFile } from '@internimage/core';
 import { MNIST_MODEL, mnistDigits, parameterSpecs, variantConfig } from 'internimage';
-import type { HubServer } from './harness/hub_server.js';
-import { startHubServer } from './harness/hub_server.js';
+import type { HubServer } from '../harness/hub_server.js';
+import { startHubServer } from '../harness/hub_server.js';
 
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
 
 let hub: HubServer;
 test.before(async () => {

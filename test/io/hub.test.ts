@@ -10,8 +10,8 @@ import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
 import { CHECKPOINTS, MNIST_MODEL, UnknownCheckpointError, findCheckpoint, loadModel, parseWeightsSpec } from 'internimage';
 import { DownloadError, IntegrityError, hubLabels, resolveWeights } from 'internimage/hub';
-import type { HubServer } from './harness/hub_server.js';
-import { startHubServer } from './harness/hub_server.js';
+import type { HubServer } from '../harness/hub_server.js';
+import { startHubServer } from '../harness/hub_server.js';
 
 await ii.setBackend('cpu');
 
