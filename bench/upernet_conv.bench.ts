@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util';
 import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
 import { gemm, heap, packB, setThreads } from '@internimage/backend-wasm';
+import type { Measured } from './lib/alternating.js';
+import { measureAlternating } from './lib/alternating.js';
 import type { OrtOp } from './lib/peers/onnxruntime.js';
 import { ortOp, ortUnavailable } from './lib/peers/onnxruntime.js';
 
@@ -45,32 +47,6 @@ function randomTensor(shape: number[]): Tensor {
   return ii.tensor(data, shape);
 }
 
-interface Measured { wall: number; cpu: number }
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/**
- * Median wall ms and CPU ms (this process, worker threads included) of each function, run in alternating order rep
- * by rep after one warm-up each, so that load on the machine affects both alike. On a busy machine the CPU time
- * still says how fast the code is: it does not count time the threads spent waiting for a core.
- */
-async function measure(fns: ReadonlyArray<() => void | Promise<void>>): Promise<Array<{ wall: number; cpu: number }>> {
-  for (const fn of fns) await fn();
-  const wall = fns.map(() => [] as number[]);
-  const cpu = fns.map(() => [] as number[]);
-  for (let r = 0; r < reps; r++) {
-    for (let o = 0; o < fns.length; o++) {
-      const i = (o + r) % fns.length;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await fns[i]!();
-      wall[i]!.push(performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      cpu[i]!.push((c.user + c.system) / 1e3);
-    }
-  }
-  return fns.map((_, i) => ({ wall: median(wall[i]!), cpu: median(cpu[i]!) }));
-}
-
 await ii.setBackend('wasm');
 const shapes = args.only ? SHAPES.filter((s) => s.name.includes(args.only!)) : SHAPES;
 console.log(`wasm conv2d (NCHW, padding k/2, no bias) vs GEMM of the same M,N,K; spatial scale ${scale}, median of ${reps}`);
@@ -101,11 +77,11 @@ for (const threads of args.threads.split(',').map(Number)) {
         [{ name: 'pads', ints: [pad, pad, pad, pad] }]);
       if (ort === null) console.log(`onnxruntime-node: skipped (${ortUnavailable()})`);
     }
-    const [conv, peer, onnx] = await measure([
+    const [conv, peer, onnx] = await measureAlternating([
       () => ii.conv2d(x, w, { padding: (s.k - 1) / 2 }).dispose(),
       () => gemm(a, b, c, m, s.cout, kk),
       ...(ort ? [ort.run] : []),
-    ]) as [Measured, Measured, Measured | undefined];
+    ], reps) as [Measured, Measured, Measured | undefined];
     await ort?.release();
     ii.dispose(x, w);
     heap().release(a.byteOffset, a.byteLength);

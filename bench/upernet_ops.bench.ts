@@ -8,6 +8,7 @@ import * as ii from '@internimage/core';
 import type { Tensor } from '@internimage/core';
 import '@internimage/backend-cpu';
 import '@internimage/backend-wasm';
+import { measureAlternating } from './lib/alternating.js';
 import type { OrtOp } from './lib/peers/onnxruntime.js';
 import { ortOp, ortUnavailable } from './lib/peers/onnxruntime.js';
 
@@ -41,27 +42,6 @@ const BENCHES: OpBench[] = [
   { name: 'adaptiveAvgPool2d 16x16 -> 6', input: [1, 512, 16, 16], run: (x) => ii.adaptiveAvgPool2d(x, 6) },
 ];
 
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Median wall and CPU ms of each function, alternating rep by rep after one warm-up each. */
-async function measure(fns: ReadonlyArray<() => void | Promise<void>>): Promise<Array<{ wall: number; cpu: number }>> {
-  for (const fn of fns) await fn();
-  const wall = fns.map(() => [] as number[]);
-  const cpu = fns.map(() => [] as number[]);
-  for (let r = 0; r < reps; r++) {
-    for (let o = 0; o < fns.length; o++) {
-      const i = (o + r) % fns.length;
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      await fns[i]!();
-      wall[i]!.push(performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      cpu[i]!.push((c.user + c.system) / 1e3);
-    }
-  }
-  return fns.map((_, i) => ({ wall: median(wall[i]!), cpu: median(cpu[i]!) }));
-}
-
 const backends = args.backend.split(',');
 console.log(`median of ${reps}; ms wall / ms CPU; ratio = our CPU ms / onnxruntime-node's (below 1 is faster)`);
 console.log(`${'op'.padEnd(36)}${'input'.padEnd(18)}${backends.map((b) => b.padStart(18)).join('')}${'onnxruntime'.padStart(18)}  ratio`);
@@ -80,7 +60,7 @@ for (const b of BENCHES) {
   });
   const peer = await b.peer?.(data);
   if (peer === null) console.log(`onnxruntime-node: skipped (${ortUnavailable()})`);
-  const results = await measure([...ours, ...(peer ? [peer.run] : [])]);
+  const results = await measureAlternating([...ours, ...(peer ? [peer.run] : [])], reps);
   await peer?.release();
   ii.dispose(...inputs);
   const cell = (r?: { wall: number; cpu: number }) => (r ? `${r.wall.toFixed(0)} / ${r.cpu.toFixed(0)}` : '-').padStart(18);

@@ -31,7 +31,7 @@ cuda_checks() {
 }
 gpujs_checks() {
   INTERNIMAGE_TEST_BACKENDS=cpu,gpujs-webgpu timeout 270 node scripts/run-tests.mjs \
-    test/op_cases.test.ts test/dcnv3.test.ts test/model.test.ts test/mnist.test.ts test/gpujs.test.ts
+    test/suites/op_cases.test.ts test/suites/dcnv3.test.ts test/suites/model.test.ts test/suites/mnist.test.ts test/backends/gpujs.test.ts
 }
 pids=()
 if has cuda; then cuda_checks > "$OUT/cuda-checks.log" 2>&1 & pids+=($!); fi

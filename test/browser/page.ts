@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-// The in-page half of test/browser.test.ts: each function runs in headless Chromium and returns plain data that the
+// The in-page half of test/app/browser.test.ts: each function runs in headless Chromium and returns plain data that the
 // Node side asserts on. URLs are relative to the page: /fixtures/ (test/fixtures), /images/ (test/images), /assets/.
 import * as core from '@internimage/core';
 import type { FixtureRunOptions } from 'internimage';
@@ -9,6 +9,21 @@ import {
 
 const argmax = (v: ArrayLike<number>) => Array.prototype.indexOf.call(v, Math.max(...Array.from(v)));
 
+/** The MNIST model's logits for bundled digit files, decoded and preprocessed in the page, on the active backend. */
+async function mnistModelLogits(digits: string[]) {
+  const meta = await (await fetch('/fixtures/mnist/meta.json')).json() as { config: Record<string, unknown>; img_size: number };
+  const { model } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
+  const size = meta.img_size;
+  const batch = new Float32Array(digits.length * 3 * size * size);
+  for (const [i, f] of digits.entries()) batch.set(preprocess(await readImage(`/fixtures/mnist/digits/${f}`), size), i * 3 * size * size);
+  const x = core.tensor(batch, [digits.length, 3, size, size]);
+  const y = model.classify(x);
+  const logits = await y.data();
+  core.dispose(x, y);
+  model.dispose();
+  return logits;
+}
+
 const suite = {
   isolated: () => globalThis.crossOriginIsolated,
 
@@ -17,17 +32,8 @@ const suite = {
   /** The 100 bundled digits through decode and preprocessing: logits against the official model's. */
   async mnist(backend: string, digits: string[]) {
     await useBackend(backend);
-    const meta = await (await fetch('/fixtures/mnist/meta.json')).json() as { config: Record<string, unknown>; img_size: number };
     const reference = await core.loadSafetensors('/fixtures/mnist/mnist_test_reference.safetensors');
-    const { model } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
-    const size = meta.img_size;
-    const batch = new Float32Array(digits.length * 3 * size * size);
-    for (const [i, f] of digits.entries()) batch.set(preprocess(await readImage(`/fixtures/mnist/digits/${f}`), size), i * 3 * size * size);
-    const x = core.tensor(batch, [digits.length, 3, size, size]);
-    const y = model.classify(x);
-    const ours = await y.data();
-    core.dispose(x, y);
-    model.dispose();
+    const ours = await mnistModelLogits(digits);
     const official = reference.values('logits').data;
     const expected = new Float32Array(digits.length * 10);
     digits.forEach((f, i) => expected.set(official.subarray(Number(f.slice(0, 3)) * 10, Number(f.slice(0, 3)) * 10 + 10), i * 10));
@@ -40,16 +46,7 @@ const suite = {
     const { setThreads } = await import('@internimage/backend-wasm');
     await useBackend('wasm');
     await setThreads(threads);
-    const meta = await (await fetch('/fixtures/mnist/meta.json')).json() as { config: Record<string, unknown>; img_size: number };
-    const { model } = await loadModel(MNIST_MODEL, { config: configFromOfficial(meta.config) });
-    const size = meta.img_size;
-    const batch = new Float32Array(digits.length * 3 * size * size);
-    for (const [i, f] of digits.entries()) batch.set(preprocess(await readImage(`/fixtures/mnist/digits/${f}`), size), i * 3 * size * size);
-    const x = core.tensor(batch, [digits.length, 3, size, size]);
-    const y = model.classify(x);
-    const logits = Array.from(await y.data());
-    core.dispose(x, y);
-    model.dispose();
+    const logits = Array.from(await mnistModelLogits(digits));
     await setThreads(1);
     return logits;
   },

@@ -2,9 +2,13 @@
 // LFS files: 302 to a content URL on another origin (a second port, as the Hub redirects to its storage host) with
 // X-Linked-Etag (SHA-256), X-Linked-Size and X-Repo-Commit; other files: 200 with ETag = git blob SHA-1; content
 // URLs honour Range. Every request is counted, and faults can be injected.
+import test from 'ava';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface Fault {
   /** Close the connection after this many bytes of the body (the announced length stays the full one). */
@@ -122,4 +126,23 @@ export async function startHubServer(): Promise<HubServer> {
       }
     },
   };
+}
+
+/**
+ * A hub server for the calling test file, and fresh Hugging Face cache folders: the server is closed and the folders
+ * are removed after the file's tests.
+ */
+export async function hubForTestFile(): Promise<{ hub: HubServer; freshCache: () => string }> {
+  const hub = await startHubServer();
+  const temporary: string[] = [];
+  test.after.always(async () => {
+    await hub.close();
+    for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+  });
+  const freshCache = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hf-cache-'));
+    temporary.push(dir);
+    return dir;
+  };
+  return { hub, freshCache };
 }

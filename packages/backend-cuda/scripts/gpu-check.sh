@@ -14,7 +14,7 @@ for step in "${steps[@]}"; do
   case "$step" in
     smoke) timeout 300 node packages/backend-cuda/scripts/smoke.mjs ;;
     tests) INTERNIMAGE_TEST_BACKENDS=cuda INTERNIMAGE_CUDA_POISON=1 timeout 600 node scripts/run-tests.mjs \
-             test/op_cases.test.ts test/dcnv3.test.ts test/model.test.ts test/mnist.test.ts test/cuda.test.ts ;;
+             test/suites/op_cases.test.ts test/suites/dcnv3.test.ts test/suites/model.test.ts test/suites/mnist.test.ts test/backends/cuda.test.ts ;;
     fixtures) timeout 300 node packages/internimage/bin/internimage.js check-fixtures test/fixtures/internimage --backend cuda ;;
     bench) timeout 600 node --import=tsx --conditions=source bench/cuda.bench.ts ;;
     *) echo "unknown step '$step'"; false ;;

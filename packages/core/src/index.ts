@@ -10,7 +10,8 @@ export type { KernelArgs, KernelConfig, KernelFunc } from './kernel_registry.js'
 export type * from './kernel_names.js';
 export { Tensor } from './tensor.js';
 export {
-  broadcastShapes, broadcastStrides, convOutputSize, imageStrides, lines, shapesEqual, sizeOf, stridesOf, walk,
+  bilinearTaps, broadcastShapes, broadcastStrides, convOutputSize, imageStrides, lines, shapesEqual, sizeOf, stridesOf,
+  walk,
 } from './shape.js';
 export type { ImageStrides } from './shape.js';
 export { float16ToFloat32, float32ToFloat16, bfloat16ToFloat32, float32ToBfloat16 } from './half.js';

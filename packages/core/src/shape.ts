@@ -1,5 +1,5 @@
 // Index-space helpers for ops and for every backend's kernels: sizes, strides, broadcasting, walks over strided
-// index spaces, lines along an axis, image strides per data format, and convolution output sizes.
+// index spaces, lines along an axis, image strides per data format, convolution output sizes, and bilinear taps.
 import type { DataFormat } from './kernel_names.js';
 import { fmtShape } from './errors.js';
 
@@ -98,6 +98,26 @@ export function imageStrides(format: DataFormat, channels: number, height: numbe
 /** Output length of a convolution or pooling window along one axis (`padding`: both sides together). */
 export function convOutputSize(input: number, kernel: number, stride: number, padding: number, dilation = 1): number {
   return Math.floor((input + padding - (dilation * (kernel - 1) + 1)) / stride) + 1;
+}
+
+/**
+ * The two source indices and the weight of the second, per output index along one axis of a bilinear resize
+ * (PyTorch's arithmetic). `Lambda` picks the weights' precision: the kernel blends in that precision.
+ */
+export function bilinearTaps<L extends Float32ArrayConstructor | Float64ArrayConstructor = Float64ArrayConstructor>(
+  inSize: number, outSize: number, scale: number, alignCorners: boolean, Lambda: L = Float64Array as L,
+): { i0: Int32Array; i1: Int32Array; lambda: InstanceType<L> } {
+  const i0 = new Int32Array(outSize);
+  const i1 = new Int32Array(outSize);
+  const lambda = new Lambda(outSize) as InstanceType<L>;
+  for (let d = 0; d < outSize; d++) {
+    const src = alignCorners ? d * scale : Math.max((d + 0.5) * scale - 0.5, 0);
+    const lo = Math.min(Math.floor(src), inSize - 1);
+    i0[d] = lo;
+    i1[d] = Math.min(lo + 1, inSize - 1);
+    lambda[d] = src - lo;
+  }
+  return { i0, i1, lambda };
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {

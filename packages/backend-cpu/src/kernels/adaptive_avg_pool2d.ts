@@ -1,5 +1,6 @@
 import { imageStrides } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
+import { windowSum } from './window_sum.js';
 
 /** PyTorch's adaptive bin i of `outSize` over `inSize`: [floor(i·in/out), ceil((i+1)·in/out)). */
 export function adaptiveBin(i: number, inSize: number, outSize: number): [number, number] {
@@ -17,10 +18,7 @@ export const adaptiveAvgPool2dConfig = cpuKernel('AdaptiveAvgPool2D', ({ inputs:
         const [y0, y1] = adaptiveBin(oy, g.inH, g.outH);
         for (let ox = 0; ox < g.outW; ox++) {
           const [x0, x1] = adaptiveBin(ox, g.inW, g.outW);
-          let acc = 0;
-          for (let iy = y0; iy < y1; iy++) {
-            for (let ix = x0; ix < x1; ix++) acc += xv[n * xs.n + c * xs.c + iy * xs.h + ix * xs.w]!;
-          }
+          const acc = windowSum(xv, n * xs.n + c * xs.c, xs, y0, y1, x0, x1);
           out[n * os.n + c * os.c + oy * os.h + ox * os.w] = acc / ((y1 - y0) * (x1 - x0));
         }
       }

@@ -1,20 +1,5 @@
-import { imageStrides } from '@internimage/core';
+import { bilinearTaps, imageStrides } from '@internimage/core';
 import { cpuKernel } from '../cpu_backend.js';
-
-/** The two source indices and the weight of the second, per output index along one axis (PyTorch's arithmetic). */
-export function bilinearTaps(inSize: number, outSize: number, scale: number, alignCorners: boolean) {
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const lambda = new Float64Array(outSize);
-  for (let d = 0; d < outSize; d++) {
-    const src = alignCorners ? d * scale : Math.max((d + 0.5) * scale - 0.5, 0);
-    const lo = Math.min(Math.floor(src), inSize - 1);
-    i0[d] = lo;
-    i1[d] = Math.min(lo + 1, inSize - 1);
-    lambda[d] = src - lo;
-  }
-  return { i0, i1, lambda };
-}
 
 export const resizeBilinearConfig = cpuKernel('ResizeBilinear', ({ inputs: { x }, attrs: g }, cpu) => {
   const xv = cpu.floats(x);

@@ -1,19 +1,5 @@
+import { bilinearTaps } from '@internimage/core';
 import { wasmKernel } from '../wasm_backend.js';
-
-/** Source indices and weight of the second, along one axis (PyTorch's arithmetic, as the reference kernel). */
-function taps(inSize: number, outSize: number, scale: number, alignCorners: boolean) {
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const lambda = new Float32Array(outSize);
-  for (let d = 0; d < outSize; d++) {
-    const src = alignCorners ? d * scale : Math.max((d + 0.5) * scale - 0.5, 0);
-    const lo = Math.min(Math.floor(src), inSize - 1);
-    i0[d] = lo;
-    i1[d] = Math.min(lo + 1, inSize - 1);
-    lambda[d] = src - lo;
-  }
-  return { i0, i1, lambda };
-}
 
 /**
  * Separable bilinear resize: each input row an output row needs is interpolated along the width once (into one of
@@ -24,8 +10,8 @@ function taps(inSize: number, outSize: number, scale: number, alignCorners: bool
 export const resizeBilinearConfig = wasmKernel('ResizeBilinear', ({ inputs: { x }, attrs: g }, be) => {
   const xv = be.floats(x);
   const { info, out } = be.allocFloat(g.outShape);
-  const rowsTap = taps(g.inH, g.outH, g.scaleH, g.alignCorners);
-  const colsTap = taps(g.inW, g.outW, g.scaleW, g.alignCorners);
+  const rowsTap = bilinearTaps(g.inH, g.outH, g.scaleH, g.alignCorners, Float32Array);
+  const colsTap = bilinearTaps(g.inW, g.outW, g.scaleW, g.alignCorners, Float32Array);
   const nchw = g.dataFormat === 'NCHW';
   const inner = nchw ? 1 : g.channels;
   const planes = nchw ? g.batch * g.channels : g.batch;

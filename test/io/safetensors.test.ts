@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
-import { readFixtureBytes } from './harness/fixtures.js';
+import { readFixtureBytes } from '../harness/fixtures.js';
 
 await ii.setBackend('cpu');
 

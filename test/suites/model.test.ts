@@ -6,9 +6,9 @@ import {
   InternImage, VARIANTS, WeightLoadError, configFromOfficial, countParameters, parameterSpecs, readManifest,
   runFixtureCase, variantConfig,
 } from 'internimage';
-import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
-import { probeBackends } from './harness/backends.js';
-import { backendSuite } from './harness/suite.js';
+import { fixturePath, readFixtureBytes } from '../harness/fixtures.js';
+import { probeBackends } from '../harness/backends.js';
+import { backendSuite } from '../harness/suite.js';
 
 const FIXTURES = fixturePath('internimage');
 const cases = readManifest(FIXTURES);

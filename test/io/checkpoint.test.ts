@@ -6,8 +6,8 @@ import { deflateRawSync } from 'node:zlib';
 import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
 import { MNIST_MODEL, canonicalName, inferConfig, loadModel, openPth, openWeightsFile, parameterSpecs, variantConfig } from 'internimage';
-import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
-import { seededRandom } from './harness/random.js';
+import { fixturePath, readFixtureBytes } from '../harness/fixtures.js';
+import { seededRandom } from '../harness/random.js';
 
 await ii.setBackend('cpu');
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { BACKENDS, loadBackendPackage, useBackend } from 'internimage';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 const BROWSER_ENTRIES = [
   '@internimage/core', '@internimage/backend-cpu', '@internimage/backend-cpu/shared', '@internimage/backend-wasm',
   '@internimage/backend-gpujs', 'internimage',
@@ -40,7 +40,7 @@ test('importing the wasm backend registers wasm only; the shared typed-array ent
 });
 
 test('the backend table names each package, and internimage lists them as optional peers only', async (t) => {
-  const pkg = (await import('../packages/internimage/package.json', { with: { type: 'json' } })).default as {
+  const pkg = (await import('../../packages/internimage/package.json', { with: { type: 'json' } })).default as {
     dependencies: Record<string, string>; peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional: boolean }>;
   };
   const packages = [...new Set(BACKENDS.map((b) => b.package))].sort();

@@ -1,6 +1,6 @@
 // The tests' seeded generator is the exact 32-bit LCG (a float multiply would lose bits once the state is large).
 import test from 'ava';
-import { seededRandom } from './harness/random.js';
+import { seededRandom } from '../harness/random.js';
 
 test('seededRandom follows state = (1103515245·state + 12345) mod 2^32 exactly', (t) => {
   const random = seededRandom(12345);

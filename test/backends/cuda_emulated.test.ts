@@ -8,10 +8,10 @@ import { POISON, poisonEnabled } from '@internimage/core';
 import { TypedArrayBackend } from '@internimage/backend-cpu/shared';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
 import { readManifest, runFixtureCase } from 'internimage';
-import { createEmulatedAddon } from './harness/cuda_emulator.js';
-import { checkGraphReplay } from './harness/cuda_graph.js';
-import { fixturePath } from './harness/fixtures.js';
-import { readOpCases, runOpCase } from './harness/op_cases.js';
+import { createEmulatedAddon } from '../harness/cuda_emulator.js';
+import { checkGraphReplay } from '../harness/cuda_graph.js';
+import { fixturePath } from '../harness/fixtures.js';
+import { readOpCases, runOpCase } from '../harness/op_cases.js';
 
 const addon = createEmulatedAddon();
 ii.registerBackend('cuda-emulated', () => new CudaBackend(new CudaDevice(addon, { poison: true })));

@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bytesSource, ZipReader } from '@internimage/core';
 import { MNIST_MODEL } from 'internimage';
-import { fixturePath } from './harness/fixtures.js';
+import { fixturePath } from '../harness/fixtures.js';
 
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
 const run = async (...args: string[]) => {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args]);

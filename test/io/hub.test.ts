@@ -3,15 +3,13 @@
 // interrupted and resumed downloads, and clear errors.
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
 import { CHECKPOINTS, MNIST_MODEL, UnknownCheckpointError, findCheckpoint, loadModel, parseWeightsSpec } from 'internimage';
 import { DownloadError, IntegrityError, hubLabels, resolveWeights } from 'internimage/hub';
-import type { HubServer } from './harness/hub_server.js';
-import { startHubServer } from './harness/hub_server.js';
+import { hubForTestFile } from '../harness/hub_server.js';
 
 await ii.setBackend('cpu');
 
@@ -20,23 +18,10 @@ const REPO = 'OpenGVLab/InternImage';
 const CHECKPOINT = readFileSync(MNIST_MODEL);
 const SHA = createHash('sha256').update(CHECKPOINT).digest('hex');
 
-let hub: HubServer;
-test.before(async () => {
-  hub = await startHubServer();
-  hub.host(REPO, 'internimage_t_1k_224.pth', CHECKPOINT);
-  hub.host(REPO, 'small.bin', Buffer.alloc(300_000, 7));
-});
-const temporary: string[] = [];
-test.after.always(async () => {
-  await hub.close();
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
+const { hub, freshCache } = await hubForTestFile();
+hub.host(REPO, 'internimage_t_1k_224.pth', CHECKPOINT);
+hub.host(REPO, 'small.bin', Buffer.alloc(300_000, 7));
 
-const freshCache = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hf-cache-'));
-  temporary.push(dir);
-  return dir;
-};
 const options = (cacheDir: string, extra = {}) => ({ endpoint: hub.endpoint, cacheDir, offline: false, ...extra });
 const snapshotFiles = (cacheDir: string) => {
   const root = join(cacheDir, 'models--OpenGVLab--InternImage', 'snapshots');

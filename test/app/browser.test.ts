@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { ZipReader, bytesSource, dispose, tensor } from '@internimage/core';
 import type { FixtureRunReport } from 'internimage';
 import { DEFAULT_TOLERANCE, MNIST_MODEL, configFromOfficial, loadModel, preprocess, readImage, useBackend } from 'internimage';
-import type { OpenedPage } from './harness/browser.js';
-import { chromiumMissing, openPage } from './harness/browser.js';
-import { fixturePath } from './harness/fixtures.js';
+import type { OpenedPage } from '../harness/browser.js';
+import { chromiumMissing, openPage } from '../harness/browser.js';
+import { fixturePath } from '../harness/fixtures.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const missing = chromiumMissing();
@@ -28,8 +28,8 @@ const call = <R>(name: string, ...args: unknown[]): Promise<R> =>
 
 test.before(async () => {
   if (missing) return;
-  opened = await openPage(here('./browser/page.ts'), {
-    '/fixtures/': fixturePath(''), '/images/': here('./images/'), '/assets/': fileURLToPath(new URL('../packages/internimage/assets/', import.meta.url)),
+  opened = await openPage(here('../browser/page.ts'), {
+    '/fixtures/': fixturePath(''), '/images/': here('../images/'), '/assets/': fileURLToPath(new URL('../../packages/internimage/assets/', import.meta.url)),
   }, 'suite');
 });
 test.after.always(async () => { await opened?.close(); });
@@ -86,7 +86,7 @@ browserTest('wasm in the page gives the same logits as in Node, bit for bit, on 
 });
 
 browserTest('a PNG preprocesses to the same tensor in the page as in Node, bit for bit', async (t) => {
-  const inNode = Array.from(preprocess(await readImage(here('./images/chelsea.png')), 224));
+  const inNode = Array.from(preprocess(await readImage(here('../images/chelsea.png')), 224));
   t.deepEqual(await call<number[]>('preprocessed', '/images/chelsea.png', 224), inNode);
 });
 
@@ -126,8 +126,8 @@ browserTest('200 passes leave memory() unchanged', async (t) => {
 });
 
 browserTest('without cross-origin isolation wasm runs on one thread and says why', async (t) => {
-  const plain = await openPage(here('./browser/page.ts'), {
-    '/fixtures/': fixturePath(''), '/assets/': fileURLToPath(new URL('../packages/internimage/assets/', import.meta.url)),
+  const plain = await openPage(here('../browser/page.ts'), {
+    '/fixtures/': fixturePath(''), '/assets/': fileURLToPath(new URL('../../packages/internimage/assets/', import.meta.url)),
   }, 'suite', { coopCoep: false });
   try {
     const r = await plain.page.evaluate(() => (globalThis as unknown as { suite: { wasmThreads(): Promise<{ isolated: boolean; info: { threads: number; requested: number; reason?: string }; notes: string[]; label: string }> } }).suite.wasmThreads());

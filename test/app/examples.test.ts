@@ -5,8 +5,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-for (const file of readdirSync(new URL('../examples/', import.meta.url)).filter((f) => f.endsWith('.ts'))) {
+const root = fileURLToPath(new URL('../..', import.meta.url));
+for (const file of readdirSync(new URL('../../examples/', import.meta.url)).filter((f) => f.endsWith('.ts'))) {
   test(`examples/${file} runs`, async (t) => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=source', `examples/${file}`], { cwd: root });
     t.log(stdout.trim());

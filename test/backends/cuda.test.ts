@@ -9,12 +9,12 @@ import * as ii from '@internimage/core';
 import '@internimage/backend-cpu';
 import { CudaUnavailableError, DCN_VARIANTS, DCN_VARIANT_CODE, cudaUnavailableReason, getCudaDevice } from '@internimage/backend-cuda';
 import { InternImage, configFromOfficial, readManifest } from 'internimage';
-import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
-import { checkGraphReplay } from './harness/cuda_graph.js';
-import { seededRandom } from './harness/random.js';
+import { fixturePath, readFixtureBytes } from '../harness/fixtures.js';
+import { checkGraphReplay } from '../harness/cuda_graph.js';
+import { seededRandom } from '../harness/random.js';
 
-const BUILD = fileURLToPath(new URL('../packages/backend-cuda/scripts/build-cuda.mjs', import.meta.url));
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const BUILD = fileURLToPath(new URL('../../packages/backend-cuda/scripts/build-cuda.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
 
 async function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   try {

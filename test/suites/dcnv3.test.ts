@@ -2,9 +2,9 @@
 // dcnv3_core_* cases) and the hand-checkable vectors of docs/internimage.md, on every backend.
 import { dcnv3, dispose, readSafetensors, tensor } from '@internimage/core';
 import type { DCNv3Options } from '@internimage/core';
-import { mismatch } from './harness/compare.js';
-import { readFixtureBytes, readFixtureJson } from './harness/fixtures.js';
-import { backendSuite } from './harness/suite.js';
+import { mismatch } from '../harness/compare.js';
+import { readFixtureBytes, readFixtureJson } from '../harness/fixtures.js';
+import { backendSuite } from '../harness/suite.js';
 
 interface CoreCase {
   kind: string;

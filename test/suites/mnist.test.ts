@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import * as ii from '@internimage/core';
 import { MNIST_MODEL, configFromOfficial, loadModel, preprocess } from 'internimage';
-import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
-import { backendSuite } from './harness/suite.js';
+import { fixturePath, readFixtureBytes } from '../harness/fixtures.js';
+import { backendSuite } from '../harness/suite.js';
 
 const meta = JSON.parse(readFileSync(fixturePath('mnist/meta.json'), 'utf8')) as {
   config: Record<string, unknown>; img_size: number; test_accuracy_first_1000: number;

@@ -9,8 +9,8 @@ import * as ii from '@internimage/core';
 import { MNIST_MODEL, createClassifier, encodePng, readImage } from 'internimage';
 import { modelId, queueName } from 'internimage/serve';
 import { QueueEvents } from 'bullmq';
-import { readFixtureBytes } from './harness/fixtures.js';
-import { type Started, redisMissing, startCli, startRedis } from './harness/processes.js';
+import { readFixtureBytes } from '../harness/fixtures.js';
+import { type Started, redisMissing, startCli, startRedis } from '../harness/processes.js';
 
 const COUNT = 1000;
 const TOP_K = 3;

@@ -11,10 +11,10 @@ import '@internimage/backend-cpu';
 import {
   ImageDecodeError, MNIST_LABELS, MNIST_MODEL, createClassifier, imagenetLabels, preprocess, readImage,
 } from 'internimage';
-import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
+import { fixturePath, readFixtureBytes } from '../harness/fixtures.js';
 
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
-const IMAGES = fileURLToPath(new URL('./images/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
+const IMAGES = fileURLToPath(new URL('../images/', import.meta.url));
 const DIGITS_DIR = fixturePath('mnist/digits');
 const digits = readdirSync(DIGITS_DIR).filter((f) => f.endsWith('.png')).sort();
 const reference = ii.readSafetensors(readFixtureBytes('mnist/mnist_test_reference.safetensors'));

@@ -10,12 +10,12 @@ import { readSafetensors, writeSafetensors } from '@internimage/core';
 import '@internimage/backend-cpu';
 import { MNIST_MODEL, createClassifier } from 'internimage';
 import { chromiumMissing, launchBrowser } from 'internimage/browser-runner';
-import { readFixtureBytes } from './harness/fixtures.js';
-import { buildAndServeWebApp } from './harness/web_app.js';
+import { readFixtureBytes } from '../harness/fixtures.js';
+import { buildAndServeWebApp } from '../harness/web_app.js';
 
 const DIGIT = '000_label9.png';
-const digitPath = fileURLToPath(new URL(`./fixtures/mnist/digits/${DIGIT}`, import.meta.url));
-const screenshot = fileURLToPath(new URL('./output/web-app.png', import.meta.url));
+const digitPath = fileURLToPath(new URL(`../fixtures/mnist/digits/${DIGIT}`, import.meta.url));
+const screenshot = fileURLToPath(new URL('../output/web-app.png', import.meta.url));
 
 /** The official model's probabilities for reference digit `index` (softmax of its float64 logits). */
 function officialProbabilities(index: number): number[] {

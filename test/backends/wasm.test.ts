@@ -6,7 +6,7 @@ import { relativeL2Error } from '@internimage/core';
 import '@internimage/backend-cpu';
 // Internals, for the thread-failure test.
 import { erfModule, instantiate, runParts } from '@internimage/backend-wasm/internals';
-import { seededRandom } from './harness/random.js';
+import { seededRandom } from '../harness/random.js';
 
 function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, bias?: Float32Array): Float64Array {
   const c = new Float64Array(m * n);

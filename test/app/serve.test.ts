@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Classifier } from 'internimage';
 import { MNIST_MODEL, createClassifier, decodeImage, encodePng, mnistDigits } from 'internimage';
 import { BatcherClosedError, DynamicBatcher, QueueFullError, createServer } from 'internimage/serve';
-import { startCli } from './harness/processes.js';
+import { startCli } from '../harness/processes.js';
 
 const digits = mnistDigits().map((p) => new Uint8Array(readFileSync(p)));
 const clf = await createClassifier({ weights: MNIST_MODEL, backend: 'wasm' });

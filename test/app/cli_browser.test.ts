@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readManifest } from 'internimage';
-import { chromiumMissing } from './harness/browser.js';
-import { fixturePath } from './harness/fixtures.js';
+import { chromiumMissing } from '../harness/browser.js';
+import { fixturePath } from '../harness/fixtures.js';
 
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
 const run = async (nodeArgs: string[], ...args: string[]) => {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, BIN, ...args]);
@@ -56,7 +56,7 @@ browserTest('check-fixtures --browser --json reports failing cases as in Node, a
 
 test('a backend registered by an imported module is accepted by --backend', async (t) => {
   const dir = fixtureDir(['dcnv3_core_basic.safetensors']);
-  const module = fileURLToPath(new URL('./harness/third_party_backend.mjs', import.meta.url));
+  const module = fileURLToPath(new URL('../harness/third_party_backend.mjs', import.meta.url));
   const r = await run([`--import=${module}`], 'check-fixtures', dir, '--backend', 'third-party');
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /1 passed, 0 failed \(backend third-party\)/);

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as core from '@internimage/core';
 import { MNIST_MODEL, loadModel, openWeightsFile, useBackend } from 'internimage';
-import { fixturePath } from './harness/fixtures.js';
+import { fixturePath } from '../harness/fixtures.js';
 
 const pth = new Uint8Array(readFileSync(MNIST_MODEL));
 const safetensors = new Uint8Array(readFileSync(fixturePath('internimage/model_tiny_t.safetensors')));

@@ -2,34 +2,19 @@
 // download, models, classify --weights <name>, offline mode, and the demo's hint when nothing is cached.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { streamSafetensorsFile } from '@internimage/core';
 import { MNIST_MODEL, mnistDigits, parameterSpecs, variantConfig } from 'internimage';
-import type { HubServer } from './harness/hub_server.js';
-import { startHubServer } from './harness/hub_server.js';
+import { hubForTestFile } from '../harness/hub_server.js';
 
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
 
-let hub: HubServer;
-test.before(async () => {
-  hub = await startHubServer();
-  // The bundled MNIST InternImage plays the published T checkpoint: a real .pth the CLI can classify with.
-  hub.host('OpenGVLab/InternImage', 'internimage_t_1k_224.pth', readFileSync(MNIST_MODEL));
-});
-const temporary: string[] = [];
-test.after.always(async () => {
-  await hub.close();
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-const freshCache = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hf-cache-'));
-  temporary.push(dir);
-  return dir;
-};
+const { hub, freshCache } = await hubForTestFile();
+// The bundled MNIST InternImage plays the published T checkpoint: a real .pth the CLI can classify with.
+hub.host('OpenGVLab/InternImage', 'internimage_t_1k_224.pth', readFileSync(MNIST_MODEL));
 
 const run = async (env: Record<string, string>, ...args: string[]) => {
   const base = { ...process.env };

@@ -15,13 +15,13 @@ import {
   configFromOfficial, segInputSize, segmentorConfigFromOfficial, segmentorSpecs, slideWindows, variantConfig,
 } from 'internimage';
 import { CudaBackend, CudaDevice } from '@internimage/backend-cuda';
-import { createEmulatedAddon } from './harness/cuda_emulator.js';
-import { fixturePath, readFixtureBytes } from './harness/fixtures.js';
-import { backendSuite } from './harness/suite.js';
+import { createEmulatedAddon } from '../harness/cuda_emulator.js';
+import { fixturePath, readFixtureBytes } from '../harness/fixtures.js';
+import { backendSuite } from '../harness/suite.js';
 
 const FIXTURES = fixturePath('segmentation');
-const IMAGES = fileURLToPath(new URL('./images/', import.meta.url));
-const BIN = fileURLToPath(new URL('../packages/internimage/bin/internimage.js', import.meta.url));
+const IMAGES = fileURLToPath(new URL('../images/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../packages/internimage/bin/internimage.js', import.meta.url));
 const cases = readManifest(FIXTURES);
 const tinyT = cases.find((c) => c.file === 'segmentation_tiny_t.safetensors')!;
 const TINY_T_PTH = join(FIXTURES, 'segmentation_tiny_t.pth');
