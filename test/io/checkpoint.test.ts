@@ -171,7 +171,7 @@ test('an absurd pickle is an error, not a hang', (t) => {
   }
 });
 
-// FUZZ_ITERATIONS=20000 npm test -- test/checkpoint.test.ts runs a longer campaign (see the README).
+// FUZZ_ITERATIONS=20000 npm test -- test/io/checkpoint.test.ts runs a longer campaign (docs/testing.md#long-runs).
 const FUZZ_ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 300);
 
 test.serial(`fuzz: mutated checkpoints give a typed error or exactly the original tensors (${FUZZ_ITERATIONS} mutations)`, async (t) => {
