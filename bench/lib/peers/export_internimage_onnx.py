@@ -63,8 +63,11 @@ class Block(nn.Module):
         return x + self.mlp(self.n2(x))
 
 
-class InternImageT(nn.Module):
-    def __init__(self):
+class Backbone(nn.Module):
+    """Stem and the four stages of blocks `block`; returns the four stage outputs (NCHW), as detection and
+    segmentation use them."""
+
+    def __init__(self, block=Block):
         super().__init__()
         self.c1, self.n1 = nn.Conv2d(3, C0 // 2, 3, 2, 1), LN(C0 // 2)
         self.c2, self.n2 = nn.Conv2d(C0 // 2, C0, 3, 2, 1), LN(C0)
@@ -72,20 +75,31 @@ class InternImageT(nn.Module):
         for i in range(4):
             c = C0 * 2 ** i
             self.stages.append(nn.ModuleDict({
-                'blocks': nn.Sequential(*[Block(c, GROUPS[i]) for _ in range(DEPTHS[i])]), 'norm': LN(c),
+                'blocks': nn.Sequential(*[block(c, GROUPS[i]) for _ in range(DEPTHS[i])]), 'norm': LN(c),
                 **({'down': nn.Conv2d(c, 2 * c, 3, 2, 1, bias=False), 'down_ln': LN(2 * c)} if i < 3 else {}),
             }))
-        f = C0 * 8
-        self.head_conv, self.bn, self.fc = nn.Conv2d(f, int(1.5 * f), 1, bias=False), nn.BatchNorm2d(int(1.5 * f)), nn.Linear(int(1.5 * f), 1000)
 
     def forward(self, x):
         x = F.gelu(self.n1(self.c1(x).permute(0, 2, 3, 1)).permute(0, 3, 1, 2))
         x = self.n2(self.c2(x).permute(0, 2, 3, 1))
+        feats = []
         for i, s in enumerate(self.stages):
             x = s['norm'](s['blocks'](x))
+            feats.append(x.permute(0, 3, 1, 2))
             if i < 3:
                 x = s['down_ln'](s['down'](x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1))
-        x = F.gelu(self.bn(self.head_conv(x.permute(0, 3, 1, 2))))
+        return feats
+
+
+class InternImageT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.backbone = Backbone()
+        f = C0 * 8
+        self.head_conv, self.bn, self.fc = nn.Conv2d(f, int(1.5 * f), 1, bias=False), nn.BatchNorm2d(int(1.5 * f)), nn.Linear(int(1.5 * f), 1000)
+
+    def forward(self, x):
+        x = F.gelu(self.bn(self.head_conv(self.backbone(x)[3])))
         return self.fc(x.mean((2, 3)))
 
 

@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, 'bench/lib/peers')
-from export_internimage_onnx import C0, DEPTHS, GROUPS, LN, Block  # noqa: E402
+from export_internimage_onnx import C0, Backbone, Block  # noqa: E402
 
 SIZE = int(sys.argv[2]) if len(sys.argv) > 2 else 512
 if (sys.argv[1] if len(sys.argv) > 1 else 't') != 't':
@@ -54,15 +54,7 @@ def adaptive_avg_pool(x, s):
 class UperNetT(nn.Module):
     def __init__(self):
         super().__init__()
-        self.c1, self.n1 = nn.Conv2d(3, C0 // 2, 3, 2, 1), LN(C0 // 2)
-        self.c2, self.n2 = nn.Conv2d(C0 // 2, C0, 3, 2, 1), LN(C0)
-        self.stages = nn.ModuleList()
-        for i in range(4):
-            c = C0 * 2 ** i
-            self.stages.append(nn.ModuleDict({
-                'blocks': nn.Sequential(*[LayerScaleBlock(c, GROUPS[i]) for _ in range(DEPTHS[i])]), 'norm': LN(c),
-                **({'down': nn.Conv2d(c, 2 * c, 3, 2, 1, bias=False), 'down_ln': LN(2 * c)} if i < 3 else {}),
-            }))
+        self.backbone = Backbone(LayerScaleBlock)
         cs = [C0 * 2 ** i for i in range(4)]
         self.psp = nn.ModuleList([conv_module(cs[3], 1) for _ in POOLS])
         self.bottleneck = conv_module(cs[3] + len(POOLS) * CH, 3)
@@ -73,14 +65,7 @@ class UperNetT(nn.Module):
 
     def forward(self, img):
         up = lambda t, like: F.interpolate(t, size=like.shape[2:], mode='bilinear', align_corners=False)
-        x = F.gelu(self.n1(self.c1(img).permute(0, 2, 3, 1)).permute(0, 3, 1, 2))
-        x = self.n2(self.c2(x).permute(0, 2, 3, 1))
-        feats = []
-        for i, s in enumerate(self.stages):
-            x = s['norm'](s['blocks'](x))
-            feats.append(x.permute(0, 3, 1, 2))
-            if i < 3:
-                x = s['down_ln'](s['down'](x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1))
+        feats = self.backbone(img)
         f3 = feats[3]
         pooled = [up(m(adaptive_avg_pool(f3, s)), f3) for m, s in zip(self.psp, POOLS)]
         lat = [m(f) for m, f in zip(self.laterals, feats[:3])] + [self.bottleneck(torch.cat([f3] + pooled, 1))]
